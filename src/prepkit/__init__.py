@@ -1,0 +1,1 @@
+"""prepkit: preparedness self-assessments for police agencies and their partners."""

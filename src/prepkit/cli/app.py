@@ -1,0 +1,90 @@
+"""The typer app, the global options and the single place where errors become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .. import console
+from ..errors import ContentError, ExitCode, PrepkitError
+
+app = typer.Typer(
+    name="prepkit",
+    help="Assess an agency's capacity to respond to active assailant events and other critical incidents.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+_state = {"debug": bool(os.environ.get("PREPKIT_DEBUG"))}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Result store folder [default: $PREPKIT_STORE or the user data folder]",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def package_version() -> str:
+    try:
+        return version("prepkit")
+    except PackageNotFoundError:  # running from a checkout without installing
+        return "0+unknown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"prepkit {package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version_flag: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Show the version and exit.")] = False,
+    no_color: Annotated[bool, typer.Option("--no-color", help="No colors (also: NO_COLOR=1).")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
+) -> None:
+    """prepkit: preparedness self-assessments, scored and reported."""
+    if no_color:
+        console.disable_color()
+    if debug:
+        _state["debug"] = True
+
+
+def report_error(error: PrepkitError) -> None:
+    if isinstance(error, ContentError):
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+    else:
+        print(f"Error: {error}", file=sys.stderr)
+
+
+def handled(fn: F) -> F:
+    """Turn prepkit errors into one-line messages and exit codes; no traceback unless --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except PrepkitError as error:
+            if _state["debug"]:
+                raise
+            report_error(error)
+            raise typer.Exit(int(error.exit_code)) from None
+        except KeyboardInterrupt:
+            print("\nInterrupted.", file=sys.stderr)
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,36 @@
+"""The one place that owns rich consoles: stdout for results, stderr for messages. Built lazily."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+_settings = {"no_color": False}
+
+
+def disable_color() -> None:
+    _settings["no_color"] = True
+    out.cache_clear()
+    err.cache_clear()
+
+
+def _color_off() -> bool:
+    return _settings["no_color"] or bool(os.environ.get("NO_COLOR"))
+
+
+@lru_cache(maxsize=1)
+def out() -> Console:
+    from rich.console import Console
+
+    return Console(no_color=_color_off(), highlight=False, soft_wrap=False)
+
+
+@lru_cache(maxsize=1)
+def err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, no_color=_color_off(), highlight=False)

@@ -1,0 +1,52 @@
+"""The one error hierarchy: the core raises these, the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INVALID = 1  # invalid content: questionnaire, answers, result file
+    USAGE = 2  # wrong usage: unknown option, missing argument, no terminal
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, at a position people can jump to."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class PrepkitError(Exception):
+    """Base of every error prepkit reports to a user without a traceback."""
+
+    exit_code: int = ExitCode.INVALID
+
+
+class ContentError(PrepkitError):
+    """A file's content is invalid; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UsageError(PrepkitError):
+    """The command was called wrongly (unknown questionnaire, missing terminal...)."""
+
+    exit_code = ExitCode.USAGE
+
+
+def file_problem(path: Path | str, message: str, line: int = 1, column: int = 1) -> ContentError:
+    """A ContentError with a single problem, for whole-file troubles (unreadable, too large)."""
+    return ContentError([Problem(str(path), line, column, message)])

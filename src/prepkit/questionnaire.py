@@ -1,0 +1,135 @@
+"""Finding, loading and validating questionnaires and resource libraries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .checks import check_library, check_questionnaire
+from .errors import ContentError, UsageError
+from .models import Questionnaire, Resource, ResourceLibrary
+from .paths import bundled_questionnaires
+from .validation import suggest, validate_document
+from .yamlio import Document, load_yaml
+
+LIBRARY_NAME = "resources.yaml"
+
+
+def bundled_dir() -> Path:
+    return bundled_questionnaires()
+
+
+def search_dirs() -> list[Path]:
+    """Folders named by PREPKIT_QUESTIONNAIRES (first), then the bundled questionnaires."""
+    extra = [Path(p) for p in os.environ.get("PREPKIT_QUESTIONNAIRES", "").split(os.pathsep) if p]
+    return [*extra, bundled_dir()]
+
+
+def load_library(path: Path) -> dict[str, Resource]:
+    stat = path.stat()
+    return dict(_load_library_cached(path.resolve(), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=16)
+def _load_library_cached(path: Path, _mtime: int, _size: int) -> tuple[tuple[str, Resource], ...]:
+    doc = load_yaml(path)
+    library = validate_document(doc, ResourceLibrary)
+    findings = check_library(library)
+    if findings:
+        raise ContentError([doc.problem(loc, message) for loc, message in findings])
+    return tuple((r.id, r) for r in library.resources)
+
+
+def library_for(folder: Path) -> dict[str, Resource]:
+    """Resources visible to a questionnaire in folder: the folder's file wins over the bundled one."""
+    resolved: dict[str, Resource] = {}
+    for candidate in (bundled_dir() / LIBRARY_NAME, folder / LIBRARY_NAME):
+        if candidate.is_file():
+            resolved.update(load_library(candidate))
+    return resolved
+
+
+def questionnaire_from_document(doc: Document) -> Questionnaire:
+    questionnaire = validate_document(doc, Questionnaire)
+    library = library_for(doc.path.parent)
+    findings = check_questionnaire(questionnaire, library)
+    if findings:
+        problems = [doc.problem(loc, message) for loc, message in findings]
+        raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
+    used = {rid for rid in questionnaire.based_on}
+    for domain, question in questionnaire.questions():
+        used.update(domain.resources, question.resources)
+    questionnaire._library = {rid: library[rid] for rid in sorted(used)}
+    questionnaire._source = str(doc.path)
+    questionnaire._content_hash = content_hash(questionnaire)
+    return questionnaire
+
+
+def content_hash(questionnaire: Questionnaire) -> str:
+    """A hash of what scoring and reporting depend on, independent of YAML formatting."""
+    payload = json.dumps(questionnaire.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def load_questionnaire(path: Path) -> Questionnaire:
+    return questionnaire_from_document(load_yaml(Path(path)))
+
+
+@dataclass(frozen=True)
+class Listing:
+    id: str
+    version: str
+    title: str
+    questions: int
+    path: Path
+
+
+def list_questionnaires(first: list[Path] | None = None) -> tuple[list[Listing], list[ContentError]]:
+    """Every valid questionnaire in the search folders (first wins per id), and the errors of the rest."""
+    found: dict[str, Listing] = {}
+    errors: list[ContentError] = []
+    for folder in [*(first or []), *search_dirs()]:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.name == LIBRARY_NAME or path.suffix not in (".yaml", ".yml"):
+                continue
+            try:
+                q = load_questionnaire(path)
+            except ContentError as err:
+                errors.append(err)
+                continue
+            found.setdefault(q.id, Listing(q.id, q.version, q.title, q.question_count(), path))
+    return list(found.values()), errors
+
+
+def find_questionnaire(name: str, relative_to: Path | None = None) -> Path:
+    """The file for a questionnaire named by path or by id (spec: 'named by id or path everywhere')."""
+    candidate = Path(name).expanduser()
+    if relative_to is not None and not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if candidate.is_file():
+        return candidate
+    if candidate.suffix in (".yaml", ".yml") or "/" in name or os.sep in name:
+        raise UsageError(f"questionnaire file not found: {candidate}")
+    folders = [relative_to, *search_dirs()] if relative_to is not None else search_dirs()
+    for folder in folders:
+        for suffix in (".yaml", ".yml"):
+            path = folder / f"{name}{suffix}"
+            if path.is_file():
+                return path
+    listings, _ = list_questionnaires([relative_to] if relative_to is not None else [])
+    for listing in listings:
+        if listing.id == name:
+            return listing.path
+    known = [listing.id for listing in listings]
+    raise UsageError(f"unknown questionnaire '{name}'{suggest(name, known)}; "
+                     f"known: {', '.join(known) or 'none'} (or give a path to a .yaml file)")
+
+
+def resolve_questionnaire(name: str, relative_to: Path | None = None) -> Questionnaire:
+    return load_questionnaire(find_questionnaire(name, relative_to))
