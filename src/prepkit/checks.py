@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from .models import RESERVED_LABELS, ProfileQuestion, Question, Questionnaire, Resource, ResourceLibrary
 from .validation import suggest
 from .yamlio import Loc
 
-Finding = tuple[Loc, str]
+
+
+class Finding(NamedTuple):
+    loc: Loc
+    message: str
+    at_key: bool = False  # point at the mapping key (the name) rather than its value
 
 
 def check_questionnaire(q: Questionnaire, library: dict[str, Resource]) -> list[Finding]:
     """Every cross-reference problem of a structurally valid questionnaire, in file order."""
-    return [*_check_scales(q), *_check_levels(q), *_check_ids(q), *_check_scale_refs(q),
-            *_check_when(q), *_check_resources(q, library)]
+    found = [*_check_scales(q), *_check_levels(q), *_check_ids(q), *_check_scale_refs(q),
+             *_check_when(q), *_check_resources(q, library)]
+    return [Finding(*f) for f in found]
 
 
 def check_library(library: ResourceLibrary) -> list[Finding]:
@@ -22,7 +29,7 @@ def check_library(library: ResourceLibrary) -> list[Finding]:
     seen: set[str] = set()
     for i, resource in enumerate(library.resources):
         if resource.id in seen:
-            findings.append((("resources", i, "id"), f"duplicate resource id '{resource.id}'"))
+            findings.append(Finding(("resources", i, "id"), f"duplicate resource id '{resource.id}'"))
         seen.add(resource.id)
     return findings
 
@@ -109,11 +116,12 @@ def _check_when(q: Questionnaire) -> Iterator[Finding]:
             where: Loc = (*loc, "when", ref)
             if target is None:
                 if ref == item.id:
-                    yield where, f"'{item.id}' cannot depend on itself"
+                    yield Finding(where, f"'{item.id}' cannot depend on itself", True)
                 elif ref in later:
-                    yield where, f"'{ref}' comes after '{item.id}'; a condition may only name an earlier question"
+                    yield Finding(where, f"'{ref}' comes after '{item.id}'; a condition may only name an earlier "
+                                         "question", True)
                 else:
-                    yield where, f"unknown question '{ref}'{suggest(ref, earlier)}"
+                    yield Finding(where, f"unknown question '{ref}'{suggest(ref, earlier)}", True)
                 continue
             allowed = _when_values(q, target)
             for i, value in enumerate(values):

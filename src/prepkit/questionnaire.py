@@ -40,7 +40,7 @@ def _load_library_cached(path: Path, _mtime: int, _size: int) -> tuple[tuple[str
     library = validate_document(doc, ResourceLibrary)
     findings = check_library(library)
     if findings:
-        raise ContentError([doc.problem(loc, message) for loc, message in findings])
+        raise ContentError([doc.problem(f.loc, f.message, key=f.at_key) for f in findings])
     return tuple((r.id, r) for r in library.resources)
 
 
@@ -58,7 +58,7 @@ def questionnaire_from_document(doc: Document) -> Questionnaire:
     library = library_for(doc.path.parent)
     findings = check_questionnaire(questionnaire, library)
     if findings:
-        problems = [doc.problem(loc, message) for loc, message in findings]
+        problems = [doc.problem(f.loc, f.message, key=f.at_key) for f in findings]
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
     used = {rid for rid in questionnaire.based_on}
     for domain, question in questionnaire.questions():

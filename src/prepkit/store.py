@@ -68,7 +68,10 @@ class Store:
     def attach_snapshot(self, result: Result, path: Path) -> Result:
         if result.snapshot is not None:
             return result
-        snap_path = self._snapshot_path(result.questionnaire.hash)
+        # The store the file lives in first (a path given from another store), then this one.
+        name = self._snapshot_path(result.questionnaire.hash).name
+        beside = path.parent.parent / "snapshots" / name
+        snap_path = beside if beside.is_file() else self.snapshots_dir / name
         try:
             snapshot = Snapshot.model_validate_json(read_text(snap_path))
         except (ContentError, ValueError):

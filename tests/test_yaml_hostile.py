@@ -1,0 +1,82 @@
+"""Hostile files get one clear error quickly and in bounded memory: never a hang or a traceback."""
+
+from __future__ import annotations
+
+import resource
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_prepkit
+
+
+def bomb() -> str:
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    return "\n".join(lines) + "\n"
+
+
+CASES = {
+    "alias-bomb.yaml": (bomb(), "1:1: more than 250,000 values once aliases are expanded"),
+    "python-tag.yaml": ("format: 1\nid: !!python/object/apply:os.system ['echo pwned']\n",
+                        "2:5: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
+    "python-name.yaml": ("x: !!python/name:os.system\n", "1:4: the tag tag:yaml.org,2002:python/name:os.system"),
+    "deep-flow.yaml": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "1:1003: invalid YAML: exceeded maximum nesting"),
+    "deep-block.yaml": ("".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "x: 1\n",
+                        "42:83: nesting deeper than 40 levels is not allowed"),
+    "latin1.yaml": ("title: Caf\xe9 de la Gare\n".encode("latin-1"), "1:11: not UTF-8 text (byte 0xe9)"),
+    "garbage.yaml": (bytes(range(256)) * 8, "2:118: not UTF-8 text (byte 0x80)"),
+    "nul.yaml": (b"format: 1\nid: a\x00b\n", "2:1: binary data (NUL byte) is not allowed in a YAML file"),
+    "bad-yaml.yaml": ("format: 1\nid: [unclosed\ntitle: x\n", "invalid YAML"),
+    "empty.yaml": ("", "1:1: the file is empty"),
+    "list-top.yaml": ("- 1\n- 2\n", "1:1: expected a mapping of keys, got a list"),
+    "dup-key.yaml": ("format: 1\nformat: 2\n", "2:1: duplicate key 'format'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_file_one_clear_error(tmp_path: Path, name: str) -> None:
+    content, expected = CASES[name]
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    started = time.monotonic()
+    proc = run_prepkit("validate", str(path), timeout=20)
+    assert time.monotonic() - started < 20  # a hang guard; speed itself is measured in benchmarks/
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    first = proc.stderr.splitlines()[0]
+    assert first.startswith(f"{path}:"), first
+    assert expected in first, first
+
+
+def test_fifty_megabyte_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("w") as handle:
+        handle.write("a:\n")
+        line = "  - " + "x" * 60 + "\n"
+        handle.write(line * (50 * 2**20 // len(line)))
+    proc = run_prepkit("validate", str(path), timeout=20)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"{path}:1:1: file is 52.4 MB; the limit is 5 MiB"
+
+
+def test_alias_bomb_stays_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb())
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    proc = run_prepkit("validate", str(path), timeout=20)
+    assert proc.returncode == 1
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert max(peak_kib, before) < 400 * 1024  # the expanded document would need gigabytes
+
+
+def test_a_directory_or_device_is_not_read(tmp_path: Path) -> None:
+    proc = run_prepkit("validate", str(tmp_path), "/dev/zero", timeout=20)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [f"{tmp_path}:1:1: not a regular file (or it does not exist)",
+                                        "/dev/zero:1:1: not a regular file (or it does not exist)"]
