@@ -10,7 +10,6 @@ from .validation import suggest
 from .yamlio import Loc
 
 
-
 class Finding(NamedTuple):
     loc: Loc
     message: str
