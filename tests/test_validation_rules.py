@@ -253,3 +253,14 @@ def test_resource_url_must_be_web_address(tmp_path: Path) -> None:
         load_questionnaire((tmp_path / "q.yaml", (tmp_path / "q.yaml").write_text(HEAD + DOMAIN))[0])
     assert str(caught.value.problems[0]).endswith(
         "resources.yaml:3:32: url: 'file:///etc/passwd' is not a web address; use one that starts with https://")
+
+
+def test_when_scored_value_may_be_a_quoted_number(tmp_path: Path) -> None:
+    from prepkit.answers import resolve_answers
+    from prepkit.scoring import score
+
+    path = tmp_path / "q.yaml"
+    path.write_text(HEAD + DOMAIN + "      - {id: q2, text: Q2?, when: {q1: '3'}}\n")
+    q = load_questionnaire(path)
+    card = score(q, resolve_answers(q, {"q1": 3, "q2": 0}))
+    assert [s.status for s in card.questions] == ["answered", "answered"]

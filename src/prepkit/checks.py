@@ -124,8 +124,11 @@ def _check_when(q: Questionnaire) -> Iterator[Finding]:
                 continue
             allowed = _when_values(q, target)
             for i, value in enumerate(values):
-                key = str(value).casefold() if isinstance(target, ProfileQuestion) else _normal(value)
-                if key not in allowed:
+                if isinstance(target, ProfileQuestion):
+                    ok = str(value).casefold() in allowed
+                else:
+                    ok = _matches(value, allowed)
+                if not ok:
                     shown = ", ".join(str(v) for v in allowed.values())
                     yield (*where, i) if len(values) > 1 else where, (
                         f"'{value}' is not an answer of '{ref}'; allowed: {shown}")
@@ -136,6 +139,16 @@ def _normal(value: str | int | float) -> str | float:
     if isinstance(value, str):
         return value.strip().casefold()
     return float(value)
+
+
+def _matches(value: str | int | float, allowed: dict[str | float, str | int | float]) -> bool:
+    """A condition value names an option by label, or by value (also when the number was quoted)."""
+    if _normal(value) in allowed:
+        return True
+    try:
+        return isinstance(value, str) and float(value) in allowed
+    except ValueError:
+        return False
 
 
 def _when_values(q: Questionnaire, target: ProfileQuestion | Question) -> dict[str | float, str | int | float]:

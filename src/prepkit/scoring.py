@@ -83,14 +83,23 @@ def _holds(q: Questionnaire, target: ProfileQuestion | Question, values: list[st
         return answer.kind == "choice" and answer.choice in {str(v).casefold() for v in values}
     if answer.kind != "value" or answer.value is None:
         return False
+    chosen = float(answer.value)
     for wanted in values:
         if isinstance(wanted, str):
             label = wanted.strip().casefold()
             if any(o.label.strip().casefold() == label and o.value == answer.value for o in q.scale_of(target)):
                 return True
-        elif float(wanted) == float(answer.value):
+            wanted = _number(wanted)
+        if wanted is not None and float(wanted) == chosen:
             return True
     return False
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def credit_of(options_low: float, options_high: float, value: float) -> float:
