@@ -70,8 +70,8 @@ def library():
     return load_library(LIBRARY_FILE)
 
 
-def raw_entries(path: Path, key: str) -> list[str]:
-    """The text of each `- id:` block under a list key, to check comments next to values."""
+def raw_entries(path: Path) -> list[str]:
+    """The text of each `- id:` block of a file, to check the comments next to values."""
     text = path.read_text(encoding="utf-8")
     return re.split(r"\n(?=\s*- id: )", text)
 
@@ -208,7 +208,7 @@ def test_urls_are_wellformed_https_and_not_mirrors(library):
 
 def test_missing_years_are_explained():
     data = yaml.safe_load(LIBRARY_FILE.read_text(encoding="utf-8"))
-    blocks = {re.search(r"- id: (\S+)", b).group(1): b for b in raw_entries(LIBRARY_FILE, "resources")
+    blocks = {re.search(r"- id: (\S+)", b).group(1): b for b in raw_entries(LIBRARY_FILE)
               if re.search(r"- id: (\S+)", b)}
     for entry in data["resources"]:
         if "year" not in entry:
@@ -221,7 +221,7 @@ def test_knowledge_lab_entries_exactly_as_listed(library):
         resource = by_title[title]
         assert (resource.type, resource.year, resource.topics) == (kind, year, topics), title
     # entries whose own page was not found point at the listing page, and say why in a comment
-    blocks = raw_entries(LIBRARY_FILE, "resources")
+    blocks = raw_entries(LIBRARY_FILE)
     for block in blocks:
         if KNOWLEDGE_LAB_PAGE in block:
             assert "#" in block.split("url:")[0], block.splitlines()[0]
