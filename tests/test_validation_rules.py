@@ -264,3 +264,15 @@ def test_when_scored_value_may_be_a_quoted_number(tmp_path: Path) -> None:
     q = load_questionnaire(path)
     card = score(q, resolve_answers(q, {"q1": 3, "q2": 0}))
     assert [s.status for s in card.questions] == ["answered", "answered"]
+
+
+def test_comma_inside_plain_text_of_a_flow_mapping_continues_the_text(tmp_path: Path) -> None:
+    """The spec's own example writes `{..., description: No policy, practice or resource exists.}`."""
+    from prepkit.yamlio import load_yaml
+
+    path = tmp_path / "x.yaml"
+    path.write_text("a: {label: Not in place, description: No policy, practice or resource exists.}\n"
+                    "b: {x: 1, y}\nc: {x: 'quoted', y}\n")
+    assert load_yaml(path).data == {
+        "a": {"label": "Not in place", "description": "No policy, practice or resource exists."},
+        "b": {"x": 1, "y": None}, "c": {"x": "quoted", "y": None}}

@@ -212,7 +212,13 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        previous: tuple[Any, yaml.Node] | None = None
         for key_node, value_node in node.value:
+            if previous is not None and _continues_text(node, previous[1], key_node, value_node):
+                # `{description: No policy, practice or resource exists.}`: the author meant one text
+                # with a comma in it (the spec's own example reads so), not a key "practice or ...".
+                result[previous[0]] = f"{result[previous[0]]}, {key_node.value}"
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, "keys must be plain text (merge keys '<<' are not supported)")
                 continue
@@ -223,4 +229,16 @@ class _Builder:
             key_loc = (*loc, key)
             self.doc.key_positions[key_loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self._build(value_node, key_loc, depth + 1)
+            previous = (key, value_node)
         return result
+
+
+def _continues_text(mapping: yaml.MappingNode, value: yaml.Node, key: yaml.Node, key_value: yaml.Node) -> bool:
+    """In a flow mapping, is `key` (plain, with no value of its own) the rest of the plain text before it?"""
+    return (
+        bool(mapping.flow_style)
+        and isinstance(value, yaml.ScalarNode) and not value.style and value.tag == "tag:yaml.org,2002:str"
+        and isinstance(key, yaml.ScalarNode) and not key.style and key.tag == "tag:yaml.org,2002:str"
+        and isinstance(key_value, yaml.ScalarNode) and key_value.tag == "tag:yaml.org,2002:null"
+        and key_value.value == "" and key.end_mark.index == key_value.start_mark.index
+    )
