@@ -139,6 +139,7 @@ class Questionnaire(Strict):
     _library: dict[str, Resource] = PrivateAttr(default_factory=dict)
     _source: str | None = PrivateAttr(default=None)
     _content_hash: str = PrivateAttr(default="")
+    _scoring_plan: Any = PrivateAttr(default=None)  # built once by scoring.plan_of
 
     @property
     def library(self) -> dict[str, Resource]:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel
+from .models import Answer, Domain, Level, ProfileQuestion, Question, Questionnaire
 
-from .models import Answer, Level, ProfileQuestion, Question, Questionnaire
-
+# Results are plain dataclasses: every value is computed here, and pydantic construction would triple
+# the cost of scoring, which roll-ups do thousands of times.
 # Scores are compared with level thresholds unrounded; this absorbs float noise such as 69.99999999999999.
 _EPSILON = 1e-9
 
 Status = Literal["answered", "unknown", "unanswered", "na", "not-applicable"]
 
 
-class QuestionScore(BaseModel):
+@dataclass(slots=True)
+class QuestionScore:
     id: str
     domain: str
     status: Status
@@ -27,7 +29,8 @@ class QuestionScore(BaseModel):
     answer: str | None  # the chosen option's label, "unknown", "N/A" or None
 
 
-class DomainScore(BaseModel):
+@dataclass(slots=True)
+class DomainScore:
     id: str
     title: str
     weight: float
@@ -40,7 +43,8 @@ class DomainScore(BaseModel):
     unknown: int
 
 
-class Gap(BaseModel):
+@dataclass(slots=True)
+class Gap:
     question: str
     domain: str
     credit: float
@@ -50,7 +54,8 @@ class Gap(BaseModel):
     resources: list[str]
 
 
-class Scorecard(BaseModel):
+@dataclass(slots=True)
+class Scorecard:
     questionnaire: str
     version: str
     complete: bool
@@ -62,37 +67,99 @@ class Scorecard(BaseModel):
     missing: list[str]  # ids of applicable questions (profile included) still without an answer
 
 
+@dataclass(frozen=True)
+class _Condition:
+    ref: str
+    choices: frozenset[str] | None  # for a profile question: the choice ids that satisfy it
+    values: frozenset[float] | None  # for a scored question: the scale values that satisfy it
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: str
+    conditions: tuple[_Condition, ...]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    question: Question
+    low: float
+    span: float
+    labels: dict[float, str]
+    resources: list[str]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What scoring needs of a questionnaire, resolved once (labels to values, scale bounds)."""
+
+    items: tuple[_Item, ...]
+    domains: tuple[tuple[Domain, tuple[_Scored, ...]], ...]
+
+
+def plan_of(q: Questionnaire) -> _Plan:
+    if q._scoring_plan is None:
+        q._scoring_plan = _build_plan(q)
+    plan: _Plan = q._scoring_plan
+    return plan
+
+
+def _build_plan(q: Questionnaire) -> _Plan:
+    targets: dict[str, ProfileQuestion | Question] = {p.id: p for p in q.profile}
+    targets.update({question.id: question for _, question in q.questions()})
+    items = []
+    for item in [*q.profile, *(question for _, question in q.questions())]:
+        conditions = []
+        for ref, wanted in item.when.items():
+            target = targets.get(ref)
+            if isinstance(target, ProfileQuestion) or target is None:
+                conditions.append(_Condition(ref, frozenset(str(v).casefold() for v in wanted), None))
+            else:
+                conditions.append(_Condition(ref, None, frozenset(_wanted_values(q, target, wanted))))
+        items.append(_Item(item.id, tuple(conditions)))
+    domains = []
+    for domain in q.domains:
+        scored = []
+        for question in domain.questions:
+            options = q.scale_of(question)
+            values = [float(o.value) for o in options]
+            scored.append(_Scored(question, min(values), max(values) - min(values),
+                                  {float(o.value): o.label for o in options}, q.resources_for(domain, question)))
+        domains.append((domain, tuple(scored)))
+    return _Plan(tuple(items), tuple(domains))
+
+
+def _wanted_values(q: Questionnaire, target: Question, wanted: list[str | int | float]) -> set[float]:
+    """Condition values as scale values: labels (any case) and numbers, quoted or not."""
+    options = q.scale_of(target)
+    found: set[float] = set()
+    for value in wanted:
+        if isinstance(value, str):
+            label = value.strip().casefold()
+            found.update(float(o.value) for o in options if o.label.strip().casefold() == label)
+            number = _number(value)
+            if number is not None:
+                found.add(number)
+        else:
+            found.add(float(value))
+    return found
+
+
 def applicability(q: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, bool]:
     """Whether each profile and scored question applies, in file order (spec 1.2)."""
     applies: dict[str, bool] = {}
-    items: list[ProfileQuestion | Question] = [*q.profile, *(question for _, question in q.questions())]
-    by_id = {item.id: item for item in items}
-    for item in items:
-        applies[item.id] = all(
-            _holds(q, by_id[ref], values, answers.get(ref), applies.get(ref, False))
-            for ref, values in item.when.items()
-        )
+    for item in plan_of(q).items:
+        applies[item.id] = all(_holds(c, answers.get(c.ref), applies.get(c.ref, False)) for c in item.conditions)
     return applies
 
 
-def _holds(q: Questionnaire, target: ProfileQuestion | Question, values: list[str | int | float],
-           answer: Answer | None, target_applies: bool) -> bool:
+def _holds(condition: _Condition, answer: Answer | None, target_applies: bool) -> bool:
+    """A condition on an unanswered, N/A, unknown or not-applicable question does not hold."""
     if answer is None or not target_applies:
         return False
-    if isinstance(target, ProfileQuestion):
-        return answer.kind == "choice" and answer.choice in {str(v).casefold() for v in values}
-    if answer.kind != "value" or answer.value is None:
-        return False
-    chosen = float(answer.value)
-    for wanted in values:
-        if isinstance(wanted, str):
-            label = wanted.strip().casefold()
-            if any(o.label.strip().casefold() == label and o.value == answer.value for o in q.scale_of(target)):
-                return True
-            wanted = _number(wanted)
-        if wanted is not None and float(wanted) == chosen:
-            return True
-    return False
+    if condition.choices is not None:
+        return answer.kind == "choice" and answer.choice in condition.choices
+    return answer.kind == "value" and answer.value is not None and float(answer.value) in (condition.values or ())
 
 
 def _number(text: str) -> float | None:
@@ -100,10 +167,6 @@ def _number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
-
-
-def credit_of(options_low: float, options_high: float, value: float) -> float:
-    return (value - options_low) / (options_high - options_low)
 
 
 def level_for(levels: list[Level], score: float, criticals_met: bool) -> Level:
@@ -136,33 +199,30 @@ def score(q: Questionnaire, answers: Mapping[str, Answer]) -> Scorecard:
     weighted: list[tuple[float, float]] = []  # (domain weight, domain score) of assessed domains
     all_criticals_met = True
     gap_items: list[tuple[float, int, Gap]] = []
-    for domain in q.domains:
-        counts = {"na": 0, "not-applicable": 0, "unanswered": 0, "unknown": 0}
+    for domain, scored in plan_of(q).domains:
+        counts = {"answered": 0, "na": 0, "not-applicable": 0, "unanswered": 0, "unknown": 0}
         numerator: list[float] = []
         denominator: list[float] = []
         criticals_met = True
-        for question in domain.questions:
+        for item in scored:
+            question = item.question
             answer = answers.get(question.id)
-            status, credit = _credit(q, question, answer, applies[question.id])
-            if status in counts:
-                counts[status] += 1
-            if status in ("unanswered",):
+            status, credit, label = _credit(item, answer, applies[question.id])
+            counts[status] += 1
+            if status == "unanswered":
                 missing.append(question.id)
-            counted = credit is not None
             per_question.append(QuestionScore(
-                id=question.id, domain=domain.id, status=status, counted=counted, credit=credit,
-                critical=question.critical, weight=question.weight, answer=answer_label(q, question, answer)))
+                id=question.id, domain=domain.id, status=status, counted=credit is not None, credit=credit,
+                critical=question.critical, weight=question.weight, answer=label))
             if credit is None:
                 continue
             numerator.append(question.weight * credit)
             denominator.append(question.weight)
-            if question.critical and credit < 1:
-                criticals_met = False
             if credit < 1:
+                criticals_met = criticals_met and not question.critical
                 priority = question.weight * domain.weight * (1 - credit) * (2 if question.critical else 1)
                 gap = Gap(question=question.id, domain=domain.id, credit=credit, priority=priority,
-                          critical=question.critical, answer=per_question[-1].answer,
-                          resources=q.resources_for(domain, question))
+                                          critical=question.critical, answer=label, resources=item.resources)
                 gap_items.append((-round(priority, 9), len(gap_items), gap))
         all_criticals_met = all_criticals_met and criticals_met
         domain_score: float | None = None
@@ -180,24 +240,24 @@ def score(q: Questionnaire, answers: Mapping[str, Answer]) -> Scorecard:
     if weighted:
         overall = math.fsum(w * s for w, s in weighted) / math.fsum(w for w, _ in weighted)
         overall_level = level_for(q.levels, overall, all_criticals_met).id
-    gap_items.sort(key=lambda item: item[:2])
-    return Scorecard(questionnaire=q.id, version=q.version, complete=not missing, score=overall,
-                     level=overall_level, domains=domains, gaps=[g for _, _, g in gap_items],
-                     questions=per_question, missing=missing)
+    gap_items.sort(key=lambda entry: entry[:2])
+    return Scorecard(
+        questionnaire=q.id, version=q.version, complete=not missing, score=overall, level=overall_level,
+        domains=domains, gaps=[g for _, _, g in gap_items], questions=per_question, missing=missing)
 
 
-def _credit(q: Questionnaire, question: Question, answer: Answer | None,
-            applies: bool) -> tuple[Status, float | None]:
+def _credit(item: _Scored, answer: Answer | None, applies: bool) -> tuple[Status, float | None, str | None]:
+    """Status, credit (None when not counted) and the answer as shown (spec 3 and 4)."""
     if not applies:
-        return "not-applicable", None
+        return "not-applicable", None, None
     if answer is None:
-        return "unanswered", 0.0
+        return "unanswered", 0.0, None
     if answer.kind == "na":
-        return "na", None
+        return "na", None, "N/A"
     if answer.kind == "unknown" or answer.value is None:
-        return "unknown", 0.0
-    values = [option.value for option in q.scale_of(question)]
-    return "answered", credit_of(min(values), max(values), answer.value)
+        return "unknown", 0.0, "unknown"
+    value = float(answer.value)
+    return "answered", (value - item.low) / item.span, item.labels.get(value)
 
 
 def scorecard_json(q: Questionnaire, card: Scorecard, agency: str) -> dict[str, object]:
