@@ -72,8 +72,11 @@ def _allowed(options: list[Any], *, na: bool) -> str:
 
 
 def resolve_answers(q: Questionnaire, raw: Mapping[str, Any], doc: Document | None = None,
-                    loc: Loc = ("answers",)) -> dict[str, Answer]:
-    """Checked answers, or a ContentError naming each bad one (spec section 2)."""
+                    loc: Loc = ("answers",), base: Mapping[str, Answer] | None = None) -> dict[str, Answer]:
+    """Checked answers, or a ContentError naming each bad one (spec section 2).
+
+    base: answers these complete (a rerun's carried answers); conditions are checked against both.
+    """
     items: dict[str, ProfileQuestion | Question] = {p.id: p for p in q.profile}
     items.update({question.id: question for _, question in q.questions()})
     answers: dict[str, Answer] = {}
@@ -89,7 +92,7 @@ def resolve_answers(q: Questionnaire, raw: Mapping[str, Any], doc: Document | No
             answers[item.id] = parse_answer(q, item, value)
         except ValueError as err:
             findings.append(((*loc, qid), str(err), False))
-    applies = applicability(q, answers)
+    applies = applicability(q, {**(base or {}), **answers})
     for qid in answers:
         if not applies[qid]:
             conditions = ", ".join(f"{ref}: {', '.join(map(str, vals))}" for ref, vals in items[qid].when.items())
@@ -103,8 +106,12 @@ def resolve_answers(q: Questionnaire, raw: Mapping[str, Any], doc: Document | No
     return answers
 
 
-def load_answers(path: Path, questionnaire: Questionnaire | str | None = None) -> AnswerSheet:
-    """An answers file, checked against its questionnaire (or the one given, which wins)."""
+def load_answers(path: Path, questionnaire: Questionnaire | str | None = None,
+                 base: Mapping[str, Answer] | None = None) -> AnswerSheet:
+    """An answers file, checked against its questionnaire (or the one given, which wins).
+
+    base: earlier answers the file's complete, as in a rerun (see resolve_answers).
+    """
     path = Path(path)
     doc = load_yaml(path)
     sheet = validate_document(doc, AnswersFile)
@@ -120,6 +127,6 @@ def load_answers(path: Path, questionnaire: Questionnaire | str | None = None) -
             q = load_questionnaire(find_questionnaire(sheet.questionnaire, relative_to=path.parent))
         except UsageError as err:
             raise ContentError([doc.problem(("questionnaire",), str(err))]) from None
-    answers = resolve_answers(q, sheet.answers, doc)
+    answers = resolve_answers(q, sheet.answers, doc, base=base)
     return AnswerSheet(path=path, agency=sheet.agency, respondent=sheet.respondent,
                        date=sheet.date or dt.date.today(), questionnaire=q, answers=answers)

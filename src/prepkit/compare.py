@@ -14,6 +14,11 @@ from .scoring import QuestionScore, Scorecard
 _EPSILON = 1e-9
 
 
+def shown_score(value: float | None) -> float | None:
+    # + 0.0 turns the -0.0 of a tiny negative delta into 0.0
+    return None if value is None else round(value, 1) + 0.0
+
+
 class Delta(BaseModel):
     before: float | None
     after: float | None
@@ -23,6 +28,13 @@ class Delta(BaseModel):
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
+
+    def shown(self) -> tuple[float | None, float | None, float | None]:
+        """(before, after, delta) as shown, to one decimal; the delta is that of the shown scores,
+        so that a reader who subtracts them gets the same number (60.0 -> 70.1 is +10.1, not +10.0)."""
+        before, after = shown_score(self.before), shown_score(self.after)
+        delta = None if before is None or after is None else shown_score(after - before)
+        return before, after, delta
 
 
 class DomainDelta(Delta):
@@ -41,14 +53,27 @@ class Comparison(BaseModel):
     removed: list[str]
     matches: dict[str, str]  # AFTER question id -> the BEFORE id it was matched to
 
+    @property
+    def renamed(self) -> dict[str, str]:
+        """AFTER id -> BEFORE id for questions matched through `replaces`."""
+        return {after: before for after, before in self.matches.items() if after != before}
+
 
 def match_questions(before: Questionnaire, after: Questionnaire) -> dict[str, str]:
-    """AFTER id -> BEFORE id: the same id first, else the first of its `replaces` that BEFORE has."""
+    """AFTER id -> BEFORE id: the same id, else the first of its `replaces` that BEFORE has.
+
+    Same-id matches are made first, over the whole questionnaire, so a question that kept its id is
+    never matched away by another question that (wrongly) also lists that id in `replaces`.
+    Each BEFORE question is matched at most once.
+    """
     before_ids = {question.id for _, question in before.questions()}
-    matches: dict[str, str] = {}
-    taken: set[str] = set()
-    for _, question in after.questions():
-        for candidate in (question.id, *question.replaces):
+    after_questions = [question for _, question in after.questions()]
+    matches = {question.id: question.id for question in after_questions if question.id in before_ids}
+    taken = set(matches.values())
+    for question in after_questions:
+        if question.id in matches:
+            continue
+        for candidate in question.replaces:
             if candidate in before_ids and candidate not in taken:
                 matches[question.id] = candidate
                 taken.add(candidate)
@@ -86,14 +111,10 @@ def compare(before_q: Questionnaire, before: Scorecard, after_q: Questionnaire, 
                       removed=removed, matches=matches, **lists)
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
-
-
 def comparison_json(comparison: Comparison) -> dict[str, object]:
     """The `prepkit compare --json` object of spec section 5."""
     def side(delta: Delta) -> dict[str, float | None]:
-        return {"before": _round(delta.before), "after": _round(delta.after), "delta": _round(delta.delta)}
+        return dict(zip(("before", "after", "delta"), delta.shown(), strict=True))
 
     return {
         "overall": side(comparison.overall),

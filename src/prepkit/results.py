@@ -6,8 +6,9 @@ import datetime as dt
 import json
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -59,7 +60,15 @@ class Result(Loose):
     answers: dict[str, Answer] = Field(default_factory=dict)
     # How each answer came to be when rerunning from an earlier result (carried = copied, unseen).
     provenance: dict[str, Provenance] = Field(default_factory=dict)
+    # The id of the result this one was rerun from (`assess --from`), if any.
+    previous: str | None = None
     snapshot: Snapshot | None = None
+
+
+def snapshot_hash(snapshot: Snapshot) -> str:
+    from .questionnaire import content_hash
+
+    return content_hash(snapshot.questionnaire)
 
 
 def snapshot_of(q: Questionnaire) -> Snapshot:
@@ -97,13 +106,62 @@ def parse_result(path: Path, text: str | None = None) -> Result:
         raise file_problem(path, "not a valid result file: nesting too deep") from None
     if not isinstance(data, dict) or "format" not in data:
         raise file_problem(path, "not a prepkit result: expected a JSON object with a 'format' key")
-    if data.get("format") != RESULT_FORMAT:
-        raise file_problem(path, f"unsupported result format {data.get('format')!r}; this prepkit reads "
-                                 f"format {RESULT_FORMAT}")
+    data = migrate(path, data)
     try:
         return Result.model_validate(data)
     except ValidationError as err:
         raise ContentError(problems_from(err, _positions(path, text, data), Result)) from None
+
+
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _from_format_0(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 0 (the pre-release prototype): `complete: bool`, one `saved` time, flat answer values.
+
+    A format-0 answer was {"value": 2 | "na" | "unknown" | "<choice id>", "note", "evidence"}.
+    """
+    out = {k: v for k, v in data.items() if k not in ("complete", "saved", "answers")}
+    saved = data.get("saved")
+    out.update(format=1, status="complete" if data.get("complete") is True else "in-progress",
+               created=saved, updated=saved, answers={})
+    answers = data.get("answers")
+    for qid, old in (answers.items() if isinstance(answers, dict) else ()):
+        if not isinstance(old, dict):
+            out["answers"][qid] = old  # left for validation to report
+            continue
+        value = old.get("value")
+        new: dict[str, Any] = {k: old[k] for k in ("note", "evidence") if old.get(k) is not None}
+        if isinstance(value, str) and value.casefold() in ("na", "unknown"):
+            new["kind"] = value.casefold()
+        elif isinstance(value, str):
+            new.update(kind="choice", choice=value)
+        else:
+            new.update(kind="value", value=value)
+        out["answers"][qid] = new
+    return out
+
+
+# Format N -> the function that turns a format-N result into format N+1. Register one per new format.
+MIGRATIONS: dict[int, Migration] = {0: _from_format_0}
+
+
+def migrate(path: Path | str, data: dict[str, Any]) -> dict[str, Any]:
+    """data brought up to RESULT_FORMAT, step by step; a ContentError for an unknown or newer format."""
+    fmt = data.get("format")
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or fmt < 0:
+        raise file_problem(path, f"unsupported result format {fmt!r}; this prepkit reads formats "
+                                 f"0 to {RESULT_FORMAT}")
+    if fmt > RESULT_FORMAT:
+        raise file_problem(path, f"result format {fmt} was written by a newer prepkit; this one reads "
+                                 f"formats up to {RESULT_FORMAT} (upgrade prepkit)")
+    while fmt < RESULT_FORMAT:
+        step = MIGRATIONS.get(fmt)
+        if step is None:
+            raise file_problem(path, f"result format {fmt} cannot be migrated by this prepkit")
+        fmt += 1
+        data = {**step(data), "format": fmt}
+    return data
 
 
 def _positions(path: Path, text: str, data: object) -> Document:
@@ -131,5 +189,32 @@ def questionnaire_of(result: Result) -> Questionnaire:
         raise file_problem(result.id, "result has no questionnaire snapshot; it cannot be scored")
     key = result.questionnaire.hash
     if key not in _restored:
-        _restored[key] = result.snapshot.restore()
+        restored = result.snapshot.restore()
+        if restored.content_hash != key:
+            # an edited or mixed-up snapshot must not score answers against other questions
+            raise file_problem(result.id, "the questionnaire snapshot does not match the hash recorded in "
+                                          "the result (edited or damaged); it cannot be scored")
+        _restored[key] = restored
     return _restored[key]
+
+
+def answer_problems(result: Result, q: Questionnaire) -> list[str]:
+    """What is wrong with a result's answers for its own questionnaire (for files from elsewhere)."""
+    profile = {p.id: p for p in q.profile}
+    scored = {question.id: question for _, question in q.questions()}
+    problems: list[str] = []
+    for qid, answer in result.answers.items():
+        if qid in profile:
+            if answer.kind != "choice" or answer.choice not in {c.id for c in profile[qid].choices}:
+                problems.append(f"answer to '{qid}' is not one of its choices")
+            continue
+        question = scored.get(qid)
+        if question is None:
+            problems.append(f"answer to unknown question '{qid}'")
+        elif answer.kind == "choice":
+            problems.append(f"answer to '{qid}' is a choice; it takes a scale value")
+        elif answer.kind == "na" and not question.na:
+            problems.append(f"'{qid}' cannot be answered N/A")
+        elif answer.kind == "value" and answer.value not in {o.value for o in q.scale_of(question)}:
+            problems.append(f"answer {answer.value} to '{qid}' is not on its scale")
+    return problems
