@@ -1,0 +1,183 @@
+"""The result store: round trips, permissions, snapshots, damaged files, migrations."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from prepkit.errors import ContentError, UsageError
+from prepkit.models import Answer
+from prepkit.questionnaire import load_questionnaire
+from prepkit.results import RESULT_FORMAT, parse_result, questionnaire_of, result_json
+from prepkit.scoring import score
+from prepkit.store import Store
+from resultkit import HISTORY, make_result, save_result
+
+
+@pytest.fixture
+def store(hermetic: Path) -> Store:
+    return Store(hermetic)
+
+
+def test_saved_result_loads_back_equal_and_scores_the_same(store: Store) -> None:
+    result, path = save_result(store)
+    loaded = Store(store.root).load(path)  # as another process would: snapshot read from disk
+    assert loaded.model_dump() == result.model_dump()
+    q = questionnaire_of(loaded)
+    assert score(q, loaded.answers).score == pytest.approx(68.518, abs=1e-3)
+    assert loaded.answers["schools-maps"] == Answer(kind="value", value=3, note="updated in May",
+                                                    evidence="binder in every car")
+
+
+def test_store_is_owner_only_and_leaves_no_temp_files(store: Store) -> None:
+    _, path = save_result(store)
+    for folder in (store.root, store.results_dir, store.snapshots_dir):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for snapshot in store.snapshots_dir.iterdir():
+        assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
+    leftovers = [p.name for p in store.root.rglob("*") if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_an_open_store_folder_is_tightened(store: Store) -> None:
+    store.root.mkdir(mode=0o755)
+    store.root.chmod(0o755)
+    save_result(store)
+    assert stat.S_IMODE(store.root.stat().st_mode) == 0o700
+
+
+def test_results_share_one_snapshot_and_stay_small(store: Store) -> None:
+    for _ in range(3):
+        save_result(store)
+    assert len(list(store.snapshots_dir.iterdir())) == 1
+    for path in store.paths():
+        assert json.loads(path.read_text())["snapshot"] is None
+
+
+def test_result_scores_after_the_questionnaire_file_is_gone(store: Store, tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    for name in ("mini.yaml", "resources.yaml", "answers.yaml"):
+        (pack / name).write_text((HISTORY.parent / "pack" / name).read_text())
+    result, path = save_result(store, pack / "answers.yaml")
+    for name in ("mini.yaml", "resources.yaml"):
+        (pack / name).unlink()
+    fresh = Store(store.root)  # a new process: nothing cached
+    q = questionnaire_of(fresh.load(path))
+    assert q.library["mini-guide"].title == "A Mini Guide & Checklist"
+    assert score(q, result.answers).level == "developing"
+
+
+def test_save_new_never_replaces_another_result(store: Store) -> None:
+    first, path = save_result(store)
+    before = path.read_bytes()
+    other = make_result(agency="Other Agency").model_copy(update={"id": first.id})
+    saved, new_path = store.save_new(other)
+    assert saved.id != first.id and new_path != path
+    assert path.read_bytes() == before
+    with pytest.raises(FileExistsError):
+        store.save(other, replace=False)
+
+
+def test_damaged_snapshot_is_reported_then_repaired_by_the_next_save(store: Store) -> None:
+    result, path = save_result(store)
+    (snapshot,) = store.snapshots_dir.iterdir()
+    snapshot.write_text('{"questionnaire": ')
+    with pytest.raises(ContentError, match=r"snapshot .* missing or damaged"):
+        Store(store.root).load(path)
+    Store(store.root).save(make_result())
+    assert Store(store.root).load(path).snapshot.model_dump() == result.snapshot.model_dump()
+
+
+def test_a_snapshot_that_does_not_match_its_hash_is_refused(store: Store) -> None:
+    result = make_result()
+    other_q = load_questionnaire(HISTORY / "v2" / "mini.yaml")
+    forged = result.model_copy(update={"snapshot": result.snapshot.model_copy(update={"questionnaire": other_q})})
+    with pytest.raises(ContentError, match="does not match its hash"):
+        store.save(forged)
+    assert store.paths() == []
+
+
+@pytest.mark.parametrize("content", [
+    b"", b'{"format": 1, "id": "x", "status": "compl', b"\xff\xfe garbage", b"[1, 2, 3]",
+    b'{"name": "some other tool"}', b'{"format": 99, "id": "x"}', b'{"format": 1, "id": "x"}',
+])
+def test_scan_names_a_damaged_or_foreign_file_and_reads_the_rest(store: Store, content: bytes) -> None:
+    result, _ = save_result(store)
+    bad = store.results_dir / "zz-bad.json"
+    bad.write_bytes(content)
+    seen = list(store.scan())
+    assert [p for p, item in seen if not isinstance(item, ContentError)] == [store.path_of(result.id)]
+    errors = [item for p, item in seen if isinstance(item, ContentError)]
+    assert len(errors) == 1 and str(bad) in str(errors[0])
+    assert bad.read_bytes() == content
+
+
+def test_newer_format_names_the_upgrade() -> None:
+    with pytest.raises(ContentError, match="newer prepkit"):
+        parse_result(Path("r.json"), json.dumps({"format": RESULT_FORMAT + 1}))
+
+
+def _format0_file(store: Store, tmp_path: Path) -> Path:
+    """The hand-written format-0 fixture, pointing at the mini questionnaire's snapshot in store."""
+    current = make_result()
+    store.save(current)
+    text = (HISTORY / "format0-result.json").read_text().replace("@MINI_HASH@", current.questionnaire.hash)
+    path = store.results_dir / "20251120-091500-test-town-police-department-mini-0a0b0c.json"
+    path.write_text(text)
+    return path
+
+
+def test_format_0_result_is_migrated_on_load_without_rewriting_the_file(store: Store, tmp_path: Path) -> None:
+    path = _format0_file(store, tmp_path)
+    before = path.read_bytes()
+    result = store.load(path)
+    assert result.format == RESULT_FORMAT
+    assert result.status == "complete"
+    assert result.created.isoformat() == "2025-11-20T09:15:00+00:00" == result.updated.isoformat()
+    assert result.answers["has-schools"] == Answer(kind="choice", choice="yes")
+    assert result.answers["planning-policy"] == Answer(kind="value", value=1, note="draft with legal")
+    assert result.answers["schools-drills"] == Answer(kind="unknown")
+    card = score(questionnaire_of(result), result.answers)
+    assert card.complete
+    assert [d.score for d in card.domains] == pytest.approx([200 / 9, 50.0])
+    assert path.read_bytes() == before
+    # saving it again writes the current format
+    store.save(result)
+    assert json.loads(path.read_text())["format"] == RESULT_FORMAT
+
+
+def test_a_bad_answer_in_a_format_0_file_is_reported_not_crashed(tmp_path: Path) -> None:
+    data = json.loads((HISTORY / "format0-result.json").read_text())
+    data["answers"]["planning-policy"] = {"value": [1, 2]}
+    with pytest.raises(ContentError):
+        parse_result(tmp_path / "r.json", json.dumps(data))
+
+
+def test_find_by_id_start_and_ambiguity(store: Store) -> None:
+    first, path = save_result(store, agency="Alpha")
+    save_result(store, agency="Beta")
+    assert store.find(first.id) == path
+    unique = first.id[: first.id.index("alpha") + 5]
+    assert store.find(unique) == path
+    with pytest.raises(UsageError, match="start of 2 result ids"):
+        store.find(first.id[:8])
+    with pytest.raises(UsageError, match="no result"):
+        store.find("nothing-like-this")
+    with pytest.raises(UsageError):
+        store.find("../../etc/passwd")
+
+
+def test_delete_only_touches_results_in_the_store(store: Store, tmp_path: Path) -> None:
+    result, path = save_result(store)
+    outside = tmp_path / "copy.json"
+    outside.write_bytes(result_json(result))
+    with pytest.raises(UsageError, match="not a result in the store"):
+        store.delete(str(outside))
+    store.delete(result.id)
+    assert not path.exists() and outside.exists()
+    assert len(list(store.snapshots_dir.iterdir())) == 1
