@@ -9,11 +9,11 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import run_prepkit
-from resultkit import V2_ANSWERS, save_result
 
+from conftest import run_prepkit
 from prepkit.export import export_result, to_csv
 from prepkit.store import Store
+from resultkit import V2_ANSWERS, save_result
 
 
 def _csv(text: str) -> list[dict[str, str]]:

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_prepkit
-from resultkit import HISTORY, make_result, save_result
 
+from conftest import run_prepkit
 from prepkit.errors import ContentError
 from prepkit.results import result_json
 from prepkit.store import Store
+from resultkit import HISTORY, make_result, save_result
 
 
 def _exported(tmp_path: Path, name: str = "exported.json", **kwargs: object) -> tuple[Path, str]:
