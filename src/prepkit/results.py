@@ -82,7 +82,7 @@ def new_result_id(q: Questionnaire, agency: str, when: dt.datetime) -> str:
 
 def new_result(q: Questionnaire, agency: str, respondent: str | None, answers: dict[str, Answer],
                *, complete: bool, date: dt.date | None = None) -> Result:
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC)  # to the microsecond: it orders results saved in the same second
     return Result(
         id=new_result_id(q, agency, now), status="complete" if complete else "in-progress",
         agency=agency, respondent=respondent, date=date or now.date(), created=now, updated=now,

@@ -20,7 +20,7 @@ def _signed(value: float | None) -> str:
 
 def _carried_note(entry: Entry) -> str:
     carried = provenance_counts(entry.result)["carried"]
-    return f"{carried} carried unchecked" if carried else ""
+    return str(carried) if carried else ""
 
 
 def print_history(entries: list[Entry], store: Store) -> None:
@@ -31,9 +31,10 @@ def print_history(entries: list[Entry], store: Store) -> None:
     one_agency = all(same_agency(e.result.agency, entries[0].result.agency) for e in entries)
     notes = [_carried_note(e) for e in entries]
     columns = ["date", *([] if one_agency else ["agency"]), "questionnaire", "complete", "score", "level", "id",
-               *(["note"] if any(notes) else [])]
+               *(["carried, unchecked"] if any(notes) else [])]
     whose = f" of {escape(entries[0].result.agency)}" if one_agency else ""
-    table = Table(title=f"History{whose} ({len(entries)} results, oldest first)")
+    count = f"{len(entries)} result{'s' if len(entries) != 1 else ''}"
+    table = Table(title=f"History{whose} ({count}, oldest first)")
     for column in columns:
         # never cut an id or a level with an ellipsis: people copy ids into `compare` and `delete`
         table.add_column(column, overflow="fold")
