@@ -110,7 +110,7 @@ def load_answers(path: Path, questionnaire: Questionnaire | str | None = None,
                  base: Mapping[str, Answer] | None = None) -> AnswerSheet:
     """An answers file, checked against its questionnaire (or the one given, which wins).
 
-    base: earlier answers the file's complete, as in a rerun (see resolve_answers).
+    base: earlier answers that the file's answers complete, as in a rerun (see resolve_answers).
     """
     path = Path(path)
     doc = load_yaml(path)
