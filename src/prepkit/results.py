@@ -46,6 +46,31 @@ class Snapshot(Loose):
         return q
 
 
+class RespondentAnswers(Loose):
+    """One team member's own answers, kept inside a merged (team) result."""
+
+    respondent: str
+    result: str | None = None  # id of the result they came from
+    date: dt.date | None = None
+    answers: dict[str, Answer] = Field(default_factory=dict)
+
+
+class Disagreement(Loose):
+    """A question the team answered far apart (or N/A against an answer): an item to discuss."""
+
+    question: str
+    reason: Literal["spread", "na", "profile"]
+    spread: float | None = None  # highest minus lowest answered value, for reason "spread"
+
+
+class Team(Loose):
+    """How a merged result came about: the consensus rule, every respondent's answers, the disagreements."""
+
+    rule: str
+    respondents: list[RespondentAnswers]
+    disagreements: list[Disagreement] = Field(default_factory=list)
+
+
 class Result(Loose):
     format: Literal[1] = RESULT_FORMAT
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -60,6 +85,7 @@ class Result(Loose):
     # How each answer came to be when rerunning from an earlier result (carried = copied, unseen).
     provenance: dict[str, Provenance] = Field(default_factory=dict)
     snapshot: Snapshot | None = None
+    team: Team | None = None  # set only on results merged from several respondents (prepkit merge)
 
 
 def snapshot_of(q: Questionnaire) -> Snapshot:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from . import core  # noqa: F401  (registers commands)
+from . import (
+    core,  # noqa: F401  (registers commands)
+    team,  # noqa: F401
+)
 from .app import app
 
 
