@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import ContentError, Problem, UsageError
 from .models import Answer, Questionnaire
 from .results import QuestionnaireRef, Result, Snapshot, parse_result
-from .scoring import applicability, credit_of, level_for
+from .scoring import applicability, level_for, plan_of
 from .yamlio import MAX_BYTES, read_text
 
 
@@ -138,23 +138,18 @@ def _problem(path: Path, message: str) -> Problem:
 class Scorer:
     """Spec section 3 for one questionnaire, reduced to what a roll-up shows, for speed.
 
-    scoring.score builds a model per question; across ten thousand results that is most of the time.
-    This gives the same score, levels, domain scores and gaps (a test checks it against scoring.score).
+    scoring.score also builds a record per question and orders the gaps; across thousands of results
+    that is most of the time. This walks the same plan (scoring.plan_of) and gives the same score,
+    levels, domain scores and gaps; a property test checks it against scoring.score.
     """
 
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
-        self.conditional = any(p.when for p in q.profile) or any(x.when for _, x in q.questions())
-        # per domain: its weight and, per question, (id, weight, critical, credit of each scale value)
-        self.plan: list[tuple[float, list[tuple[str, float, bool, dict[float, float]]]]] = []
-        for domain in q.domains:
-            rows = []
-            for question in domain.questions:
-                values = [option.value for option in q.scale_of(question)]
-                low, high = min(values), max(values)
-                credits = {value: credit_of(low, high, value) for value in values}
-                rows.append((question.id, question.weight, question.critical, credits))
-            self.plan.append((domain.weight, rows))
+        self.conditional = any(item.conditions for item in plan_of(q).items)
+        # per domain: its weight and, per question, (id, weight, critical, lowest value, scale span)
+        self.plan = [(domain.weight, [(s.question.id, s.question.weight, s.question.critical, s.low, s.span)
+                                      for s in scored])
+                     for domain, scored in plan_of(q).domains]
 
     def summarize(self, answers: Mapping[str, Answer]) -> Summary:
         applies = applicability(self.q, answers) if self.conditional else None
@@ -166,7 +161,7 @@ class Scorer:
             numerator: list[float] = []
             denominator: list[float] = []
             met = True
-            for qid, qweight, critical, credits in rows:
+            for qid, qweight, critical, low, span in rows:
                 if applies is not None and not applies[qid]:
                     continue
                 answer = answers.get(qid)
@@ -177,7 +172,7 @@ class Scorer:
                 elif answer.kind == "unknown" or answer.value is None:
                     credit = 0.0
                 else:
-                    credit = credits[answer.value]
+                    credit = (float(answer.value) - low) / span
                 numerator.append(qweight * credit)
                 denominator.append(qweight)
                 if credit < 1:
