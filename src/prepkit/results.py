@@ -47,6 +47,31 @@ class Snapshot(Loose):
         return q
 
 
+class RespondentAnswers(Loose):
+    """One team member's own answers, kept inside a merged (team) result."""
+
+    respondent: str
+    result: str | None = None  # id of the result they came from
+    date: dt.date | None = None
+    answers: dict[str, Answer] = Field(default_factory=dict)
+
+
+class Disagreement(Loose):
+    """A question the team answered far apart (or N/A against an answer): an item to discuss."""
+
+    question: str
+    reason: Literal["spread", "na", "profile"]
+    spread: float | None = None  # highest minus lowest answered value, for reason "spread"
+
+
+class Team(Loose):
+    """How a merged result came about: the consensus rule, every respondent's answers, the disagreements."""
+
+    rule: str
+    respondents: list[RespondentAnswers]
+    disagreements: list[Disagreement] = Field(default_factory=list)
+
+
 class Result(Loose):
     format: Literal[1] = RESULT_FORMAT
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -63,6 +88,7 @@ class Result(Loose):
     # The id of the result this one was rerun from (`assess --from`), if any.
     previous: str | None = None
     snapshot: Snapshot | None = None
+    team: Team | None = None  # set only on results merged from several respondents (prepkit merge)
 
 
 def snapshot_hash(snapshot: Snapshot) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import core, history  # noqa: F401  (registers commands)
+from . import core, history, team  # noqa: F401  (registers commands)
 from .app import app
 
 

@@ -1,0 +1,55 @@
+"""The roll-up report: Jinja2 HTML (autoescaped), and a PDF by a WeasyPrint that may read nothing else.
+
+Jinja2 and WeasyPrint are imported inside the functions: they are slow to import and most commands
+never need them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from .fsutil import write_private
+from .paths import bundled_templates
+from .rollup_model import Rollup, rollup_json
+
+TEMPLATE = "rollup.html.j2"
+
+
+def render_html(rollup: Rollup, *, named: bool = False) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(bundled_templates()), undefined=StrictUndefined,
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
+    return env.get_template(TEMPLATE).render(
+        rollup=rollup_json(rollup, named=named), named=named, generated=dt.date.today().isoformat())
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    templates = bundled_templates().resolve()
+
+    class TemplatesOnly(URLFetcher):  # type: ignore[misc]
+        """Refuses every URL but files inside the templates folder: no network, no other local file."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            from urllib.parse import unquote, urlsplit
+
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.scheme != "file" or not path.is_relative_to(templates) or not path.is_file():
+                raise ValueError(f"refused to fetch {url}")
+            return super().fetch(url, headers)
+
+    fetcher = TemplatesOnly(allowed_protocols=["file"], allow_redirects=False)
+    return HTML(string=html, base_url=templates.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+
+
+def write_report(rollup: Rollup, target: Path, kind: str, *, named: bool = False) -> None:
+    """Write the report atomically with owner-only permissions (a named roll-up is sensitive)."""
+    html = render_html(rollup, named=named)
+    write_private(target, html.encode() if kind == "html" else render_pdf(html))
