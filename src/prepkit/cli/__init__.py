@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import core, history, team  # noqa: F401  (registers commands)
+from . import report  # noqa: F401
 from .app import app
 
 

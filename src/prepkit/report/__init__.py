@@ -1,0 +1,80 @@
+"""The capacity report: a result (with an earlier one and a trend, when there are) as PDF or HTML.
+
+`write_report` is the one entry point; `prepkit report` and `prepkit assess` both call it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Literal
+
+from ..errors import UsageError
+from ..fsutil import write_private
+from ..results import Result
+from .context import build_context
+from .history import History, history_for
+from .html import render_html, template_dirs
+from .pdf import RendererUnavailable
+
+Format = Literal["pdf", "html"]
+FORMATS: tuple[Format, ...] = ("pdf", "html")
+
+__all__ = ["FORMATS", "History", "RendererUnavailable", "default_report_name", "history_for", "render_report_html",
+           "write_report"]
+
+
+def default_report_name(result: Result, fmt: str = "pdf") -> str:
+    """agency_questionnaire_date.pdf, safe as a file name on every system."""
+    agency = re.sub(r"[^a-z0-9]+", "-", result.agency.lower()).strip("-")[:60] or "agency"
+    return f"{agency}_{result.questionnaire.id}_{result.date.isoformat()}.{fmt}"
+
+
+def _generator() -> str:
+    try:
+        return f"prepkit {version('prepkit')}"
+    except PackageNotFoundError:
+        return "prepkit"
+
+
+def render_report_html(result: Result, *, compare_to: Result | None = None, history: list[Result] | None = None,
+                       marking: str | None = None, template_dir: Path | None = None) -> str:
+    context = build_context(result, compare_to=compare_to, history=history, marking=marking,
+                            generator=_generator())
+    return render_html(context, template_dir)
+
+
+def write_report(result: Result, output: Path, *, fmt: str = "pdf", compare_to: Result | None = None,
+                 history: list[Result] | None = None, marking: str | None = None,
+                 template_dir: Path | None = None, pdfa: bool = False,
+                 on_warning: Callable[[str], None] | None = None) -> Path:
+    """Write the report for result to output (atomically, owner-only) and return its path.
+
+    compare_to: the earlier result to compare with; history: earlier results of the same agency and
+    questionnaire (with result itself they make the trend when there are three or more).
+    Raises RendererUnavailable (exit 1) after writing the HTML report beside output when WeasyPrint's
+    system libraries are missing.
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown report format '{fmt}'; allowed: {', '.join(FORMATS)}")
+    html = render_report_html(result, compare_to=compare_to, history=history, marking=marking,
+                              template_dir=template_dir)
+    if fmt == "html":
+        write_private(output, html.encode())
+        return output
+    from .pdf import render_pdf
+
+    messages: list[str] = []
+    try:
+        pdf = render_pdf(html, template_dirs(template_dir), pdfa=pdfa, messages=messages)
+    except RendererUnavailable as err:
+        fallback = output.with_suffix(".html")
+        write_private(fallback, html.encode())
+        raise RendererUnavailable(f"{err}\nThe report was written as HTML instead: {fallback}") from None
+    for message in messages:
+        if on_warning is not None:
+            on_warning(message)
+    write_private(output, pdf)
+    return output

@@ -1,0 +1,397 @@
+"""The report's view-model: everything the templates show, computed from results without any I/O.
+
+Every score, level and delta is taken from `scorecard_json` / `comparison_json`, the objects that
+`prepkit score --json` and `prepkit compare --json` print, so the report cannot disagree with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..compare import compare, comparison_json
+from ..models import Answer, Domain, Question, Questionnaire, Resource
+from ..results import Result, questionnaire_of
+from ..scoring import Scorecard, applicability, score, scorecard_json
+from . import charts
+
+TOP_ACTIONS = 5
+TREND_COLUMNS = 6  # most recent assessments shown per domain in the trend table
+PROVENANCE_LABELS = {"reverified": "re-verified", "changed": "changed", "carried": "carried over, not reviewed"}
+STATUS_LABELS = {"unanswered": "Not answered", "unknown": "Unknown", "na": "N/A",
+                 "not-applicable": "Not applicable (condition)"}
+
+
+def number(value: float | None) -> str:
+    """A rounded score as the JSON shows it; an em dash where there is none."""
+    return "—" if value is None else f"{value:.1f}"
+
+
+def signed(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "±0.0" if value == 0 else f"{value:+.1f}"
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    id: str
+    title: str
+    publisher: str | None
+    year: int | None
+    type: str | None
+    url: str | None
+    summary: str | None
+
+    @property
+    def source(self) -> str:
+        return ", ".join(part for part in (self.publisher, str(self.year) if self.year else None) if part)
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    text: str
+    status: str  # scoring status: answered, unknown, unanswered, na, not-applicable
+    answer: str
+    note: str | None
+    evidence: str | None
+    critical: bool
+    gap: bool
+    provenance: str | None
+
+
+@dataclass(frozen=True)
+class DomainView:
+    id: str
+    title: str
+    summary: str | None
+    weight: float
+    score: str
+    value: float | None  # the rounded score, for charts
+    level: str
+    counted: int
+    na: int
+    not_applicable: int
+    unanswered: int
+    unknown: int
+    gaps: int
+    critical_gaps: int
+    questions: list[QuestionView]
+
+
+@dataclass(frozen=True)
+class GapView:
+    rank: int
+    question_id: str
+    question: str
+    domain: str
+    answer: str
+    critical: bool
+    gain: str  # overall points gained if this one gap were closed
+    priority: str
+    opens: int  # follow-up questions closing it would make apply (left out of the gain)
+    resources: list[ResourceView]
+
+
+@dataclass(frozen=True)
+class NaView:
+    question_id: str
+    question: str
+    domain: str
+    reason: str | None
+    evidence: str | None
+
+
+@dataclass(frozen=True)
+class DeltaRow:
+    label: str
+    before: str
+    after: str
+    delta: str
+    direction: str  # up, down, same or none
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    question_id: str
+    question: str
+    domain: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    before_date: str
+    before_id: str
+    before_version: str
+    overall: DeltaRow
+    domains: list[DeltaRow]
+    improved: list[ChangeView]
+    regressed: list[ChangeView]
+    closed_gaps: list[ChangeView]
+    new_gaps: list[ChangeView]
+    not_comparable: list[ChangeView]
+    removed: list[ChangeView]
+    chart: charts.PairedBars
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    label: str
+    values: list[str]
+
+
+@dataclass(frozen=True)
+class TrendView:
+    dates: list[str]
+    overall: list[str]
+    levels: list[str]
+    domain_dates: list[str]
+    domains: list[TrendRow]
+    chart: charts.LineChart
+
+
+@dataclass(frozen=True)
+class LevelView:
+    label: str
+    min: str
+    requires_critical: bool
+    description: str | None
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    title: str
+    agency: str
+    respondent: str | None
+    date: str
+    generated: str  # ISO 8601 with time zone, for the PDF creation date
+    result_id: str
+    questionnaire_title: str
+    questionnaire_id: str
+    version: str
+    summary: str | None
+    marking: str | None
+    complete: bool
+    missing: int
+    score: str
+    level: str
+    domains: list[DomainView]
+    strongest: list[DomainView]
+    weakest: list[DomainView]
+    critical_gaps: int
+    gaps: list[GapView]
+    na_answers: list[NaView]
+    comparison: ComparisonView | None
+    trend: TrendView | None
+    levels: list[LevelView]
+    scale_names: list[str]
+    based_on: list[ResourceView]
+    resources: list[ResourceView]
+    domain_chart: charts.Bars
+    generator: str = "prepkit"
+    top: list[GapView] = field(default_factory=list)
+
+
+def build_context(result: Result, *, compare_to: Result | None = None, history: list[Result] | None = None,
+                  marking: str | None = None, now: dt.datetime | None = None,
+                  generator: str = "prepkit") -> ReportContext:
+    q = questionnaire_of(result)
+    card = score(q, result.answers)
+    data: Any = scorecard_json(q, card, result.agency)
+    labels = {level.id: level.label for level in q.levels}
+    domains = _domains(q, result, card, data, labels)
+    assessed = [d for d, s in zip(domains, card.domains, strict=True) if s.score is not None]
+    raw = {s.id: s.score for s in card.domains}
+    best = max((raw[d.id] for d in assessed), default=None)
+    worst = min((raw[d.id] for d in assessed), default=None)
+    gaps = _gaps(q, result, card, data)
+    when = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    return ReportContext(
+        title=f"{q.title}: {result.agency}", agency=result.agency, respondent=result.respondent,
+        date=result.date.isoformat(), generated=when.isoformat().replace("+00:00", "Z"), result_id=result.id,
+        questionnaire_title=q.title, questionnaire_id=q.id, version=q.version, summary=q.summary,
+        marking=(marking or "").strip() or None, complete=card.complete, missing=len(card.missing),
+        score=number(data["overall"]["score"]), level=labels.get(data["overall"]["level"], "Not assessed"),
+        domains=domains,
+        strongest=[d for d in assessed if raw[d.id] == best] if best != worst else [],
+        weakest=[d for d in assessed if raw[d.id] == worst] if best != worst else [],
+        critical_gaps=sum(1 for g in gaps if g.critical), gaps=gaps, top=gaps[:TOP_ACTIONS],
+        na_answers=_na_answers(q, result, card),
+        comparison=_comparison(compare_to, result, q, card, labels) if compare_to else None,
+        trend=_trend([*(history or []), result], labels),
+        levels=[LevelView(level.label, f"{level.min:g}", level.requires_critical, level.description)
+                for level in q.levels],
+        scale_names=list(q.scales), based_on=[_resource(q.library[r]) for r in q.based_on if r in q.library],
+        resources=sorted((_resource(r) for r in q.library.values()), key=lambda r: r.title.casefold()),
+        domain_chart=charts.domain_bars([(d.title, d.value) for d in domains],
+                                        [(level.label, level.min) for level in q.levels[1:]]),
+        generator=generator)
+
+
+def _resource(resource: Resource) -> ResourceView:
+    return ResourceView(resource.id, resource.title, resource.publisher, resource.year, resource.type,
+                        resource.url, resource.summary)
+
+
+def _answer_text(status: str, label: str | None) -> str:
+    return label if status == "answered" and label else STATUS_LABELS.get(status, label or "")
+
+
+def _domains(q: Questionnaire, result: Result, card: Scorecard, data: Any,
+             labels: dict[str, str]) -> list[DomainView]:
+    by_question = {s.id: s for s in card.questions}
+    views = []
+    for domain, scores, shown in zip(q.domains, card.domains, data["domains"], strict=True):
+        questions = []
+        for question in domain.questions:
+            s = by_question[question.id]
+            answer = result.answers.get(question.id)
+            provenance = result.provenance.get(question.id)
+            questions.append(QuestionView(
+                id=question.id, text=question.text, status=s.status, answer=_answer_text(s.status, s.answer),
+                note=answer.note if answer else None, evidence=answer.evidence if answer else None,
+                critical=question.critical, gap=s.counted and (s.credit or 0) < 1,
+                provenance=PROVENANCE_LABELS.get(provenance or "")))
+        views.append(DomainView(
+            id=domain.id, title=domain.title, summary=domain.summary, weight=domain.weight,
+            score=number(shown["score"]), value=shown["score"], level=labels.get(shown["level"], "Not assessed"),
+            counted=scores.counted, na=scores.na, not_applicable=scores.not_applicable,
+            unanswered=scores.unanswered, unknown=scores.unknown,
+            gaps=sum(1 for v in questions if v.gap), critical_gaps=sum(1 for v in questions if v.gap and v.critical),
+            questions=questions))
+    return views
+
+
+def _gaps(q: Questionnaire, result: Result, card: Scorecard, data: Any) -> list[GapView]:
+    where = {question.id: (domain, question) for domain, question in q.questions()}
+    statuses = {s.id: s.status for s in card.questions}
+    views = []
+    for rank, (gap, shown) in enumerate(zip(card.gaps, data["gaps"], strict=True), start=1):
+        domain, question = where[gap.question]
+        gain, opens = gain_if_closed(q, result.answers, card, question)
+        views.append(GapView(
+            rank=rank, question_id=question.id, question=question.text, domain=domain.title,
+            answer=_answer_text(statuses[gap.question], gap.answer),
+            critical=gap.critical, gain=signed(round(gain, 1)), priority=f"{shown['priority']:g}", opens=opens,
+            resources=[_resource(q.library[r]) for r in gap.resources if r in q.library]))
+    return views
+
+
+def gain_if_closed(q: Questionnaire, answers: dict[str, Answer], card: Scorecard,
+                   question: Question) -> tuple[float, int]:
+    """Overall points gained if this question alone had the top of its scale, by re-scoring exactly.
+
+    Follow-up questions that closing it would make apply are counted as not answered N/A here (left
+    out), so the figure is the effect of this one answer; how many there are is returned as well.
+    """
+    top = max(option.value for option in q.scale_of(question))
+    old = answers.get(question.id)
+    changed = dict(answers)
+    changed[question.id] = Answer(kind="value", value=top, note=old.note if old else None,
+                                  evidence=old.evidence if old else None)
+    applied_before = applicability(q, answers)
+    opened = [qid for qid, applies in applicability(q, changed).items()
+              if applies and not applied_before[qid] and qid not in changed]
+    for qid in opened:
+        changed[qid] = Answer(kind="na")
+    after = score(q, changed).score
+    if after is None or card.score is None:
+        return 0.0, len(opened)
+    return after - card.score, len(opened)
+
+
+def _na_answers(q: Questionnaire, result: Result, card: Scorecard) -> list[NaView]:
+    where: dict[str, tuple[Domain, Question]] = {question.id: (d, question) for d, question in q.questions()}
+    views = []
+    for s in card.questions:
+        if s.status != "na":
+            continue
+        domain, question = where[s.id]
+        answer = result.answers[s.id]
+        views.append(NaView(s.id, question.text, domain.title, answer.note, answer.evidence))
+    return views
+
+
+def _direction(delta: float | None) -> str:
+    if delta is None:
+        return "none"
+    return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+
+def _row(label: str, side: dict[str, float | None]) -> DeltaRow:
+    return DeltaRow(label, number(side["before"]), number(side["after"]), signed(side["delta"]),
+                    _direction(side["delta"]))
+
+
+def _comparison(before: Result, after: Result, after_q: Questionnaire, after_card: Scorecard,
+                labels: dict[str, str]) -> ComparisonView:
+    before_q = questionnaire_of(before)
+    before_card = score(before_q, before.answers)
+    comparison = compare(before_q, before_card, after_q, after_card)
+    data: Any = comparison_json(comparison)
+    titles = {d.id: d.title for d in after_q.domains}
+    after_where = {question.id: (d, question) for d, question in after_q.questions()}
+    before_where = {question.id: (d, question) for d, question in before_q.questions()}
+    before_answers = {s.id: s for s in before_card.questions}
+    after_answers = {s.id: s for s in after_card.questions}
+
+    def change(qid: str) -> ChangeView:
+        domain, question = after_where[qid]
+        then = before_answers.get(comparison.matches.get(qid, ""))
+        now = after_answers[qid]
+        return ChangeView(qid, question.text, domain.title,
+                          _answer_text(then.status, then.answer) if then else "Not asked",
+                          _answer_text(now.status, now.answer))
+
+    def removed(qid: str) -> ChangeView:
+        domain, question = before_where[qid]
+        then = before_answers[qid]
+        return ChangeView(qid, question.text, domain.title, _answer_text(then.status, then.answer), "Not asked")
+
+    domains = [_row(titles[d["id"]], d) for d in data["domains"]]
+    lists = {name: [change(qid) for qid in data[name]]
+             for name in ("improved", "regressed", "closed_gaps", "new_gaps", "not_comparable")}
+    chart = charts.paired_bars([(row.label, _float(d["before"]), _float(d["after"]))
+                                for row, d in zip(domains, data["domains"], strict=True)],
+                               before_label=before.date.isoformat(), after_label=after.date.isoformat())
+    return ComparisonView(
+        before_date=before.date.isoformat(), before_id=before.id, before_version=before.questionnaire.version,
+        overall=_row("Overall", data["overall"]), domains=domains,
+        removed=[removed(qid) for qid in data["removed"]], chart=chart, **lists)
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _trend(results: list[Result], labels: dict[str, str]) -> TrendView | None:
+    """Overall and per-domain scores of three or more assessments, oldest first."""
+    if len(results) < 3:
+        return None
+    ordered = sorted(results, key=lambda r: (r.date, r.created))
+    cards: list[tuple[Result, Any, Questionnaire]] = []
+    for r in ordered:
+        q = questionnaire_of(r)
+        shown: Any = scorecard_json(q, score(q, r.answers), r.agency)
+        cards.append((r, shown, q))
+    dates = [r.date.isoformat() for r, _, _ in cards]
+    overall = [c["overall"]["score"] for _, c, _ in cards]
+    level_names = {level.id: level.label for _, _, q in cards for level in q.levels} | labels
+    recent = cards[-TREND_COLUMNS:]
+    latest_q = cards[-1][2]
+    rows = []
+    for domain in latest_q.domains:
+        values = []
+        for _, c, _ in recent:
+            found = [d["score"] for d in c["domains"] if d["id"] == domain.id]
+            values.append(number(found[0]) if found else "—")
+        rows.append(TrendRow(domain.title, values))
+    return TrendView(
+        dates=dates, overall=[number(v) for v in overall],
+        levels=[level_names.get(str(c["overall"]["level"]), "Not assessed") for _, c, _ in cards],
+        domain_dates=[r.date.isoformat() for r, _, _ in recent], domains=rows,
+        chart=charts.line_chart(list(zip(dates, overall, strict=True))))

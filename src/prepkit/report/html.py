@@ -1,0 +1,45 @@
+"""The report as HTML: one Jinja environment, autoescaped, with user text only ever passed as data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UsageError, file_problem
+from ..paths import bundled_templates
+from .context import ReportContext
+
+MAIN_TEMPLATE = "report.html.j2"
+STYLESHEET = "report.css"
+
+
+def template_dirs(template_dir: Path | None = None) -> list[Path]:
+    """The folders templates come from: the agency's first (it may override any file), then ours."""
+    bundled = bundled_templates()
+    if template_dir is None:
+        return [bundled]
+    if not template_dir.is_dir():
+        raise UsageError(f"--template-dir {template_dir} is not a folder")
+    return [template_dir.resolve(), bundled]
+
+
+def render_html(context: ReportContext, template_dir: Path | None = None) -> str:
+    import jinja2
+    from markupsafe import Markup
+
+    folders = template_dirs(template_dir)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        autoescape=True,  # every template, whatever its file name; user text is data, never markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # The stylesheet is ours or the agency's own file, so it goes in as it is (not as a template).
+    css_source, _, _ = env.loader.get_source(env, STYLESHEET)  # type: ignore[union-attr]
+    try:
+        return env.get_template(MAIN_TEMPLATE).render(r=context, stylesheet=Markup(css_source))
+    except jinja2.TemplateSyntaxError as err:
+        raise file_problem(err.filename or err.name or MAIN_TEMPLATE, f"template error: {err.message}",
+                           err.lineno) from None
+    except jinja2.TemplateError as err:  # e.g. an agency template naming a field that does not exist
+        raise file_problem(MAIN_TEMPLATE, f"template error: {err.message}") from None

@@ -1,0 +1,41 @@
+"""What `prepkit report` is given: a saved result or an answers file, and what to compare it with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..answers import load_answers
+from ..results import Result, new_result
+from ..scoring import score
+from ..store import Store
+from .history import history_for, same_series
+
+
+def load_subject(ref: str, store: Store) -> Result:
+    """A saved result (path or id), or an answers file turned into an unsaved result."""
+    path = Path(ref).expanduser()
+    if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+        sheet = load_answers(path)
+        q = sheet.questionnaire
+        complete = score(q, sheet.answers).complete
+        return new_result(q, sheet.agency, sheet.respondent, sheet.answers, complete=complete, date=sheet.date)
+    return store.load(store.find(ref))
+
+
+def pick_comparison(store: Store, subject: Result, compare_to: str) -> tuple[Result | None, list[Result], list[str]]:
+    """(result to compare with, earlier results for the trend, warnings) for --compare-to.
+
+    'previous' compares with the latest earlier complete result of the same agency and questionnaire,
+    'none' with nothing (and shows no trend); anything else names a result. The trend uses every
+    earlier complete result of the series, whichever result is compared with.
+    """
+    if compare_to == "none":
+        return None, [], []
+    history = history_for(store, subject)
+    if compare_to == "previous":
+        return history.previous, history.earlier, history.warnings
+    before = store.load(store.find(compare_to))
+    warnings = list(history.warnings)
+    if not same_series(before, subject):
+        warnings.append(f"comparing with a result of another series ({before.agency}, {before.questionnaire.id})")
+    return before, history.earlier, warnings
