@@ -139,8 +139,8 @@ def main() -> int:
 
         timings: dict[str, list[tuple[float, float]]] = {"prepkit": [], "bare": [], "bare-untagged": []}
         pages = 0
-        for i in range(args.runs):
-            for name, job in (("prepkit", lambda: write_report(after, folder / f"r{i}.pdf", compare_to=history[-1],
+        for _ in range(args.runs):
+            for name, job in (("prepkit", lambda: write_report(after, folder / "report.pdf", compare_to=history[-1],
                                                               history=history)),
                               ("bare", lambda: bare(ACCESSIBLE_VARIANT)), ("bare-untagged", lambda: bare(None))):
                 wall, cpu = time.perf_counter(), time.process_time()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from conftest import FIXTURES, PACK, run_prepkit
 
+from conftest import FIXTURES, PACK, run_prepkit
 from prepkit.answers import load_answers
 from prepkit.compare import compare, comparison_json
 from prepkit.models import Answer

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from . import core, history, team  # noqa: F401  (registers commands)
-from . import report  # noqa: F401
+from . import core, history, report, team  # noqa: F401  (registers commands)
 from .app import app
 
 
