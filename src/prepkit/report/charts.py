@@ -60,7 +60,7 @@ def _ticks() -> list[Tick]:
 
 def domain_bars(rows: list[tuple[str, float | None]], thresholds: list[tuple[str, float]]) -> Bars:
     """One horizontal bar per domain, with the level thresholds as vertical lines."""
-    top, step, bar_height = 28.0, 22.0, 14.0
+    top, step, bar_height = 28.0, 19.0, 12.0
     bars = []
     for i, (label, value) in enumerate(rows):
         y = top + i * step + (step - bar_height) / 2
@@ -98,7 +98,7 @@ class PairedBars:
 def paired_bars(rows: list[tuple[str, float | None, float | None]], *, before_label: str,
                 after_label: str) -> PairedBars:
     """Before and after bars per domain, for the comparison section."""
-    top, step, bar_height = 30.0, 30.0, 11.0
+    top, step, bar_height = 26.0, 24.0, 9.0
     pairs = []
     for i, (label, before, after) in enumerate(rows):
         y = top + i * step + (step - 2 * bar_height) / 2

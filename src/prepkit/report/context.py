@@ -169,6 +169,7 @@ class ReportContext:
     respondent: str | None
     date: str
     generated: str  # ISO 8601 with time zone, for the PDF creation date
+    generated_text: str  # the same for people
     result_id: str
     questionnaire_title: str
     questionnaire_id: str
@@ -209,10 +210,11 @@ def build_context(result: Result, *, compare_to: Result | None = None, history: 
     best = max((raw[d.id] for d in assessed), default=None)
     worst = min((raw[d.id] for d in assessed), default=None)
     gaps = _gaps(q, result, card, data)
-    when = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     return ReportContext(
         title=f"{q.title}: {result.agency}", agency=result.agency, respondent=result.respondent,
-        date=result.date.isoformat(), generated=when.isoformat().replace("+00:00", "Z"), result_id=result.id,
+        date=result.date.isoformat(), generated=when.isoformat().replace("+00:00", "Z"),
+        generated_text=when.strftime("%Y-%m-%d %H:%M UTC"), result_id=result.id,
         questionnaire_title=q.title, questionnaire_id=q.id, version=q.version, summary=q.summary,
         marking=(marking or "").strip() or None, complete=card.complete, missing=len(card.missing),
         score=number(data["overall"]["score"]), level=labels.get(data["overall"]["level"], "Not assessed"),
