@@ -299,3 +299,15 @@ def test_pages_render_to_png(mini_pdf: Path, tmp_path: Path) -> None:
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(pypdf.PdfReader(mini_pdf).pages)
     assert all(p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 1000 for p in pngs)
+
+
+def test_answer_provenance_is_shown_per_question() -> None:
+    result = mini_result().model_copy(update={"provenance": {"planning-policy": "carried",
+                                                             "planning-review": "reverified"}})
+    html = render_report_html(result)
+    findings = html.split('id="domains"', 1)[1]
+    policy = findings.split("planning-policy", 1)[1].split("</tr>", 1)[0]
+    review = findings.split("planning-review", 1)[1].split("</tr>", 1)[0]
+    assert "carried over, not reviewed" in policy
+    assert "re-verified" in review
+    assert "carried over" not in findings.split("schools-maps", 1)[1].split("</tr>", 1)[0]
