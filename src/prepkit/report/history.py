@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import ContentError
+from ..history import load_history, same_agency
 from ..results import Result
 from ..store import Store
 
@@ -19,29 +19,13 @@ class History:
         return self.earlier[-1] if self.earlier else None
 
 
-def _key(result: Result) -> tuple[object, ...]:
-    return (result.date, result.created)
-
-
 def same_series(a: Result, b: Result) -> bool:
-    return (a.questionnaire.id == b.questionnaire.id
-            and a.agency.strip().casefold() == b.agency.strip().casefold())
+    return a.questionnaire.id == b.questionnaire.id and same_agency(a.agency, b.agency)
 
 
 def history_for(store: Store, result: Result) -> History:
-    """Complete results in store for result's agency and questionnaire that came before it."""
-    history = History()
-    found: list[Result] = []
-    for path, item in store.scan():
-        if isinstance(item, ContentError):
-            history.warnings.append(f"skipped {path.name}: {item.problems[0].message}")
-            continue
-        if (item.status != "complete" or item.id == result.id or not same_series(item, result)
-                or _key(item) >= _key(result)):
-            continue
-        try:
-            found.append(store.attach_snapshot(item, path))
-        except ContentError as err:
-            history.warnings.append(f"skipped {path.name}: {err.problems[0].message}")
-    history.earlier = sorted(found, key=_key)
-    return history
+    """Complete results in store for result's agency and questionnaire saved before it (as `previous_of`)."""
+    entries, skipped = load_history(store, result.agency, result.questionnaire.id)
+    mine = (result.date.isoformat(), result.created.isoformat(), result.id)
+    earlier = [e.result for e in entries if e.card.complete and e.order < mine and e.result.id != result.id]
+    return History(earlier, [f"skipped {err.problems[0]}" for err in skipped])
