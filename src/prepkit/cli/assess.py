@@ -1,0 +1,239 @@
+"""`prepkit assess` and `prepkit resume`: the interactive assessment, saved after every answer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .. import console
+from ..errors import ContentError, ExitCode, UsageError
+from .app import StoreOption, app, handled, report_error
+
+if TYPE_CHECKING:
+    from ..models import Questionnaire
+    from ..progress import Autosave, StoreContents
+    from ..results import Result
+    from ..store import Store
+    from .interview_view import Screen
+
+NO_TTY = ("prepkit {command} asks its questions in a terminal, and standard input is not one; "
+          "to assess without prompts, pass --answers FILE (an answers file)")
+
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the PDF report.")]
+NoReportOption = Annotated[bool, typer.Option("--no-report", help="Save the result without writing a report.")]
+
+
+@app.command()
+@handled
+def assess(
+    questionnaire: Annotated[str, typer.Argument(help="Questionnaire id (see prepkit list) or path to a .yaml file.")],
+    answers: Annotated[Path | None, typer.Option("--answers", help="Answers file: assess without any prompt.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Agency name (asked when not given).")] = None,
+    respondent: Annotated[str | None, typer.Option("--respondent", help="Who answers: name or role.")] = None,
+    output: OutputOption = None,
+    no_report: NoReportOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Assess an agency: answer the questionnaire in the terminal, or from an answers file with --answers."""
+    from ..questionnaire import resolve_questionnaire
+    from ..store import Store, default_store_dir
+
+    q = resolve_questionnaire(questionnaire)
+    the_store = Store(default_store_dir(store))
+    if answers is not None:
+        _assess_from_file(q, answers, the_store, agency, respondent, output, no_report)
+        return
+    _require_terminal("assess")
+    from .interview_view import Screen
+
+    screen = Screen(console.out())
+    screen.intro(q)
+    contents = _read_store(the_store)
+    name = agency.strip() if agency else screen.ask_text("Agency name", contents.last_agency(q.id), required=True)
+    if name is None:
+        return
+    ongoing = contents.in_progress(q.id, name)
+    if ongoing:
+        path, earlier = ongoing[0]
+        if screen.confirm(f"An assessment for {earlier.agency} is in progress ({_answered(the_store, path)}, "
+                          f"last saved {earlier.updated:%Y-%m-%d %H:%M} UTC). Continue it?"):
+            _continue(the_store, path, contents, output, no_report, screen)
+            return
+    who = respondent if respondent is not None else screen.ask_text("Respondent (name or role, optional)", None)
+    from ..progress import Autosave
+
+    autosave = Autosave.start(the_store, q, name, (who or "").strip() or None)
+    _interview(autosave, contents, output, no_report, screen)
+
+
+@app.command()
+@handled
+def resume(
+    result: Annotated[str | None, typer.Argument(help="In-progress result id or path; without it, list them.")] = None,
+    output: OutputOption = None,
+    no_report: NoReportOption = False,
+    store: StoreOption = None,
+) -> None:
+    """List assessments in progress and continue one."""
+    from ..store import Store, default_store_dir
+
+    the_store = Store(default_store_dir(store))
+    contents = _read_store(the_store)
+    interactive = sys.stdin.isatty()
+    if result is not None:
+        path = the_store.find(result)
+        if not interactive:
+            raise UsageError(NO_TTY.format(command="resume"))
+    else:
+        ongoing = contents.in_progress()
+        if not ongoing:
+            console.out().print("No assessment in progress.")
+            return
+        from .interview_view import Screen
+
+        screen = Screen(console.out())
+        screen.in_progress_table([(r, _answered(the_store, p)) for p, r in ongoing])
+        if not interactive:
+            return
+        chosen = screen.choose("Continue which one?", len(ongoing))
+        if chosen is None:
+            return
+        path = ongoing[chosen][0]
+    from .interview_view import Screen
+
+    _continue(the_store, path, contents, output, no_report, Screen(console.out()))
+
+
+def _require_terminal(command: str) -> None:
+    if not sys.stdin.isatty():
+        raise UsageError(NO_TTY.format(command=command))
+
+
+def _read_store(store: Store) -> StoreContents:
+    from rich.markup import escape
+
+    from ..progress import read_store
+
+    contents = read_store(store)
+    for damaged in contents.damaged:
+        report_error(damaged.error)
+        if damaged.moved_to is not None:
+            console.err().print(f"Damaged in-progress assessment kept aside as {escape(str(damaged.moved_to))}; "
+                                "it was not changed.")
+    return contents
+
+
+def _answered(store: Store, path: Path) -> str:
+    from ..interview import Interview
+    from ..results import questionnaire_of
+
+    try:
+        result = store.load(path)
+        answered, applicable = Interview(questionnaire_of(result), result.answers).progress()
+    except ContentError:
+        return "snapshot missing"
+    return f"{answered} of {applicable} answered"
+
+
+def _continue(store: Store, path: Path, contents: StoreContents, output: Path | None, no_report: bool,
+              screen: Screen) -> None:
+    from ..progress import Autosave
+
+    result = store.load(path)
+    if result.status != "in-progress":
+        raise UsageError(f"{result.id} is already complete; start a new assessment with prepkit assess")
+    _interview(Autosave(store, result, saved=True), contents, output, no_report, screen)
+
+
+def _interview(autosave: Autosave, contents: StoreContents, output: Path | None, no_report: bool,
+               screen: Screen) -> None:
+    from ..interview import Interview, Mode
+    from ..results import questionnaire_of
+
+    q = questionnaire_of(autosave.result)
+    interview = Interview(q, autosave.result.answers)
+    try:
+        mode = screen.run(interview, lambda: autosave.save(interview.saved_answers()))
+    except KeyboardInterrupt:
+        screen.quit_message(autosave, interview, interrupted=True)
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    if mode is Mode.QUIT:
+        if interview.answers or autosave.saved:
+            autosave.save(interview.saved_answers())
+        screen.quit_message(autosave, interview)
+        return
+    path = autosave.save(interview.final_answers(), complete=True)
+    screen.saved(path)
+    _finish(autosave.store, contents, autosave.result, q, output, no_report)
+
+
+def _finish(store: Store, contents: StoreContents, result: Result, q: Questionnaire, output: Path | None,
+            no_report: bool) -> None:
+    _show_comparison(store, contents, result, q)
+    write_report_for(result, store, output=output, no_report=no_report)
+
+
+def _assess_from_file(q: Questionnaire, answers: Path, store: Store, agency: str | None, respondent: str | None,
+                      output: Path | None, no_report: bool) -> None:
+    from rich.text import Text
+
+    from ..answers import load_answers
+    from ..results import new_result
+    from ..scoring import score
+
+    sheet = load_answers(answers, q)
+    complete = score(q, sheet.answers).complete
+    result = new_result(q, agency or sheet.agency, respondent if respondent is not None else sheet.respondent,
+                        sheet.answers, complete=complete, date=sheet.date)
+    path = store.save(result, replace=False)
+    out = console.out()
+    out.print(Text(f"Saved {path}"), soft_wrap=True)
+    if not complete:
+        missing = len(score(q, sheet.answers).missing)
+        out.print(f"{missing} applicable questions have no answer, so the assessment is saved as in progress; "
+                  f"continue it with: prepkit resume {result.id}")
+    contents = _read_store(store)
+    _finish(store, contents, result, q, output, no_report)
+
+
+def _show_comparison(store: Store, contents: StoreContents, result: Result, q: Questionnaire) -> None:
+    from ..compare import compare
+    from ..results import questionnaire_of
+    from ..scoring import score
+    from .interview_view import print_comparison
+
+    if result.status != "complete":
+        return
+    path = contents.latest_complete(q.id, result.agency, exclude=result.id)
+    if path is None:
+        return
+    try:
+        before = store.load(path)
+        before_q = questionnaire_of(before)
+    except ContentError as error:
+        report_error(error)
+        return
+    comparison = compare(before_q, score(before_q, before.answers), q, score(q, result.answers))
+    print_comparison(console.out(), before, comparison)
+
+
+def write_report_for(result: Result, store: Store, *, output: Path | None = None,
+                     no_report: bool = False) -> Path | None:
+    """Write the PDF report of a saved result and return its path (None with --no-report).
+
+    The report module is not part of this build yet: print the score table instead, and say so.
+    """
+    if no_report:
+        return None
+    from ..results import questionnaire_of
+    from ..scoring import score
+    from .show import print_scorecard
+
+    q = questionnaire_of(result)
+    print_scorecard(q, score(q, result.answers), result.agency)
+    target = f" to {output}" if output is not None else ""
+    console.err().print(f"No PDF report was written{target}: the report is not available in this build yet.")
+    return None
