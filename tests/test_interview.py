@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, PACK
 
+from conftest import FIXTURES, PACK
 from prepkit.interview import Event, Interview, Mode
 from prepkit.models import Answer, Questionnaire
 from prepkit.questionnaire import load_questionnaire

@@ -58,7 +58,7 @@ def assess(
     ongoing = contents.in_progress(q.id, name)
     if ongoing:
         path, earlier = ongoing[0]
-        if screen.confirm(f"An assessment for {earlier.agency} is in progress ({_answered(the_store, path)}, "
+        if screen.confirm(f"An assessment for {earlier.agency} is in progress ({_summary(the_store, path)[1]}, "
                           f"last saved {earlier.updated:%Y-%m-%d %H:%M} UTC). Continue it?"):
             _continue(the_store, path, contents, output, no_report, screen)
             return
@@ -95,7 +95,7 @@ def resume(
         from .interview_view import Screen
 
         screen = Screen(console.out())
-        screen.in_progress_table([(r, _answered(the_store, p)) for p, r in ongoing])
+        screen.in_progress_table([(r, *_summary(the_store, p)) for p, r in ongoing])
         if not interactive:
             return
         chosen = screen.choose("Continue which one?", len(ongoing))
@@ -126,16 +126,19 @@ def _read_store(store: Store) -> StoreContents:
     return contents
 
 
-def _answered(store: Store, path: Path) -> str:
+def _summary(store: Store, path: Path) -> tuple[str, str]:
+    """An in-progress result's questionnaire title and how far it got, e.g. '7 of 12 answered'."""
     from ..interview import Interview
     from ..results import questionnaire_of
 
     try:
         result = store.load(path)
-        answered, applicable = Interview(questionnaire_of(result), result.answers).progress()
-    except ContentError:
-        return "snapshot missing"
-    return f"{answered} of {applicable} answered"
+        q = questionnaire_of(result)
+    except ContentError as error:
+        report_error(error)
+        return path.stem, "cannot be continued"
+    answered, applicable = Interview(q, result.answers).progress()
+    return q.title, f"{answered} of {applicable} answered"
 
 
 def _continue(store: Store, path: Path, contents: StoreContents, output: Path | None, no_report: bool,

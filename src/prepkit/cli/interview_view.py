@@ -162,7 +162,7 @@ class Screen:
         grid.add_column()
         for key, meaning in KEYS_EXPLAINED:
             grid.add_row(key, meaning)
-        self.out.print(Padding(grid, (0, 0, 0, 2)))
+        self.out.print(Padding(grid, (0, 0, 0, 2), expand=False))
         self.out.print("Every answer is saved at once; nothing is lost if you are interrupted.")
         self.out.print()
 
@@ -188,7 +188,7 @@ class Screen:
             if option.description:
                 label.append(f" - {option.description}", style="dim")
             grid.add_row(">" if chosen else " ", option.key, label)
-        self.out.print(Padding(grid, (0, 0, 0, 1)))
+        self.out.print(Padding(grid, (0, 0, 0, 1), expand=False))
         if current is not None and current.kind in ("na", "unknown"):
             self.out.print(f"  Current answer: {interview.answer_text(item)}")
         note, evidence = interview.note_of(item)
@@ -246,15 +246,15 @@ class Screen:
             for item in pending:
                 number, _ = interview.section_position(item)
                 grid.add_row(Text(f"{item.section} {number}"), Text(item.question.text))
-            self.out.print(Padding(grid, (0, 0, 0, 2)))
+            self.out.print(Padding(grid, (0, 0, 0, 2), expand=False))
         else:
             self.out.print("Every question that applies has an answer.")
         self.out.print(interview.review_hint(), style="dim")
 
-    def in_progress_table(self, rows: list[tuple[Result, str]]) -> None:
+    def in_progress_table(self, rows: list[tuple[Result, str, str]]) -> None:
+        """Each in-progress result with its questionnaire title and progress, numbered to choose from."""
         self.out.print(Text("Assessments in progress", style="bold"))
-        for n, (result, answered) in enumerate(rows, 1):
-            title = result.snapshot.questionnaire.title if result.snapshot else result.questionnaire.id
+        for n, (result, title, answered) in enumerate(rows, 1):
             self.out.print(Text(f"{n:>2}  {result.agency} - {title}"))
             self.out.print(Text(f"    {answered}, saved {result.updated:%Y-%m-%d %H:%M} UTC"))
             self.out.print(Text(f"    id: {result.id}", style="dim"))
