@@ -127,7 +127,7 @@ def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
     child = spawn(hermetic, "resume")
     child.expect_exact("Assessments in progress")
     child.expect_exact(result_id)
-    child.expect_exact("Continue which one?")
+    child.expect_exact("Continue it?")
     child.sendline("")
     answer(child, "Planning 2/4", "b")  # back crosses into what was answered before the quit
     child.expect_exact("Answer [4 Fully in place]: ")
@@ -163,7 +163,7 @@ def test_kill_9_after_the_seventh_answer_loses_nothing(hermetic: Path) -> None:
     assert listing.returncode == 0, listing.stderr
     assert "7 of 12 answered" in listing.stdout
     child = spawn(hermetic, "resume")
-    child.expect_exact("Continue which one?")
+    child.expect_exact("Continue it?")
     child.sendline("1")
     child.expect_exact("Schools 2/3")
     child.expect_exact("7/12 answered")

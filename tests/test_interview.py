@@ -217,3 +217,16 @@ def test_back_from_the_review_returns_to_the_last_question(drill: Questionnaire)
     assert iv.handle("b").kind == "back"
     assert current_id(iv) == "planning-review"
     assert iv.handle("q").kind == "quit"
+
+
+def test_a_scored_answer_that_is_a_condition_changes_what_follows() -> None:
+    q = load_questionnaire(PACK / "mini.yaml")  # schools-drills applies when schools-maps is 2 or Fully in place
+    iv = Interview(q)
+    feed(iv, "yes", "4", "2", "4")
+    assert current_id(iv) == "schools-drills"
+    assert iv.progress() == (4, 5)
+    feed(iv, "u")
+    assert iv.mode is Mode.REVIEW
+    feed(iv, "b", "b", "1")
+    assert iv.mode is Mode.REVIEW and iv.progress() == (4, 4)
+    assert "schools-drills" in iv.answers and "schools-drills" not in iv.final_answers()

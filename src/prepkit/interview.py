@@ -273,9 +273,9 @@ class Interview:
         existing = self.answers.get(item.id)
         if existing is None:
             self._drafts[item.id] = new
-            return Event("noted", item.id, "Kept; it is saved with your answer.")
+            return Event("noted", item.id, "Note and evidence kept; they are saved with your answer.")
         self.answers[item.id] = existing.model_copy(update={"note": new[0], "evidence": new[1]})
-        return Event("noted", item.id, "Saved with your answer.", changed=True)
+        return Event("noted", item.id, "Note and evidence saved with your answer.", changed=True)
 
     def _on_review(self, text: str) -> Event:
         key = text.casefold()
@@ -319,8 +319,7 @@ class Interview:
         previous = self.answers.get(item.id)
         self.answers[item.id] = self._with_notes(item, answer, previous)
         self.skipped.discard(item.id)
-        if item.is_profile:
-            self._applies = applicability(self.q, self.answers)
+        self._applies = applicability(self.q, self.answers)  # scored answers can be conditions too
         self._leave(item)
         return self._advance(item, Event("answered", item.id, changed=True, previous=previous))
 

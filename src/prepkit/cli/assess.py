@@ -41,6 +41,8 @@ def assess(
     from ..questionnaire import resolve_questionnaire
     from ..store import Store, default_store_dir
 
+    if agency is not None and not agency.strip():
+        raise UsageError("--agency needs a name")
     q = resolve_questionnaire(questionnaire)
     the_store = Store(default_store_dir(store))
     if answers is not None:
@@ -54,12 +56,16 @@ def assess(
     contents = _read_store(the_store)
     name = agency.strip() if agency else screen.ask_text("Agency name", contents.last_agency(q.id), required=True)
     if name is None:
+        console.out().print("No agency given; nothing was saved.")
         return
     ongoing = contents.in_progress(q.id, name)
     if ongoing:
         path, earlier = ongoing[0]
         if screen.confirm(f"An assessment for {earlier.agency} is in progress ({_summary(the_store, path)[1]}, "
                           f"last saved {earlier.updated:%Y-%m-%d %H:%M} UTC). Continue it?"):
+            if earlier.questionnaire.hash != q.content_hash:
+                console.out().print(f"It was started with version {earlier.questionnaire.version} of this "
+                                    "questionnaire, which has changed since; it continues with that version.")
             _continue(the_store, path, contents, output, no_report, screen)
             return
     who = respondent if respondent is not None else screen.ask_text("Respondent (name or role, optional)", None)
@@ -98,7 +104,10 @@ def resume(
         screen.in_progress_table([(r, *_summary(the_store, p)) for p, r in ongoing])
         if not interactive:
             return
-        chosen = screen.choose("Continue which one?", len(ongoing))
+        if len(ongoing) == 1:
+            chosen: int | None = 0 if screen.confirm("Continue it?") else None
+        else:
+            chosen = screen.choose("Continue which one?", len(ongoing))
         if chosen is None:
             return
         path = ongoing[chosen][0]
@@ -148,6 +157,7 @@ def _continue(store: Store, path: Path, contents: StoreContents, output: Path | 
     result = store.load(path)
     if result.status != "in-progress":
         raise UsageError(f"{result.id} is already complete; start a new assessment with prepkit assess")
+    screen.resuming(result)
     _interview(Autosave(store, result, saved=True), contents, output, no_report, screen)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -15,13 +16,15 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..compare import Comparison
 from ..interview import Event, Interview, Item, Mode
 from ..models import Question, Questionnaire
-from ..progress import Autosave
-from ..results import Result
 from ..scoring import score
 from .show import fmt, level_label
+
+if TYPE_CHECKING:
+    from ..compare import Comparison
+    from ..progress import Autosave
+    from ..results import Result
 
 KEYS = "n N/A  u don't know  ? help  b back  s skip  c note  q quit"
 PROFILE_KEYS = "? help  b back  s skip  q quit"
@@ -106,7 +109,7 @@ class Screen:
             if event.changed:
                 save()
             self.after(interview, event)
-            if event.kind in ("review", "back", "noted"):
+            if event.kind in ("review", "back"):
                 drawn = None
         return interview.mode
 
@@ -221,10 +224,11 @@ class Screen:
                 self.out.print("Critical: the top levels need this fully in place.")
             assert item.domain is not None
             library = interview.q.library
-            for rid in interview.q.resources_for(item.domain, question):
-                resource = library.get(rid)
-                if resource is not None:
-                    self.out.print(Text(f"  See: {resource.title}" + (f" ({resource.url})" if resource.url else "")))
+            found = [library[rid] for rid in interview.q.resources_for(item.domain, question) if rid in library]
+            if found:
+                self.out.print("Resources:")
+            for resource in found:
+                self.out.print(Text(f"  - {resource.title}" + (f" ({resource.url})" if resource.url else "")))
 
     def review(self, interview: Interview) -> None:
         q = interview.q
@@ -257,7 +261,7 @@ class Screen:
         for n, (result, title, answered) in enumerate(rows, 1):
             self.out.print(Text(f"{n:>2}  {result.agency} - {title}"))
             self.out.print(Text(f"    {answered}, saved {result.updated:%Y-%m-%d %H:%M} UTC"))
-            self.out.print(Text(f"    id: {result.id}", style="dim"))
+            self.out.print(Text(f"    id: {result.id}", style="dim"), soft_wrap=True)
 
     def quit_message(self, autosave: Autosave, interview: Interview, *, interrupted: bool = False) -> None:
         if not autosave.saved:
@@ -265,8 +269,14 @@ class Screen:
             return
         answered, total = interview.progress()
         lead = "Interrupted. " if interrupted else ""
-        self.out.print(Text(f"{lead}Saved {answered} of {total} answers in {autosave.path}"), soft_wrap=True)
-        self.out.print(Text(f"Continue with: prepkit resume {autosave.result.id}", style="bold"))
+        self.out.print(f"{lead}Saved {answered} of {total} answers; continue any time with:")
+        # soft wrap: a command split by inserted line breaks would not paste back whole
+        self.out.print(Text(f"  prepkit resume {autosave.result.id}", style="bold"), soft_wrap=True)
+
+    def resuming(self, result: Result) -> None:
+        title = result.snapshot.questionnaire.title if result.snapshot else result.questionnaire.id
+        self.out.print(Text(f"Continuing the assessment of {result.agency} with {title}, started "
+                            f"{result.created:%Y-%m-%d}.", style="bold"))
 
     def saved(self, path: Path) -> None:
         self.out.print(Text(f"Saved the complete assessment: {path}"), soft_wrap=True)
@@ -284,7 +294,7 @@ def print_comparison(out: Console, before: Result, comparison: Comparison) -> No
     out.print(table)
     counts = [(len(comparison.improved), "improved"), (len(comparison.regressed), "regressed"),
               (len(comparison.closed_gaps), "gaps closed"), (len(comparison.new_gaps), "new gaps")]
-    out.print(", ".join(f"{n} {what}" for n, what in counts) + " (questions).")
+    out.print("Questions: " + ", ".join(f"{n} {what}" for n, what in counts) + ".")
 
 
 def _arrow(delta: float | None, utf: bool) -> Text:
