@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..results import Result
 
 KEYS = "n N/A  u don't know  ? help  b back  s skip  c note  q quit"
+PENDING_SHOWN = 15  # a review listing a hundred questions would push the scores off the screen
 PROFILE_KEYS = "? help  b back  s skip  q quit"
 KEYS_EXPLAINED = [
     ("1, 2, ...", "answer with the number shown, or type the answer's label (its start is enough)"),
@@ -219,7 +220,7 @@ class Screen:
             if question.evidence:
                 self.out.print("Evidence that would show it:")
                 for example in question.evidence:
-                    self.out.print(Text(f"  - {example}"))
+                    self._bullet(example)
             if question.critical:
                 self.out.print("Critical: the top levels need this fully in place.")
             assert item.domain is not None
@@ -228,7 +229,16 @@ class Screen:
             if found:
                 self.out.print("Resources:")
             for resource in found:
-                self.out.print(Text(f"  - {resource.title}" + (f" ({resource.url})" if resource.url else "")))
+                self._bullet(resource.title)
+                if resource.url:  # soft wrap keeps a long address whole, to copy or click
+                    self.out.print(Text(f"    {resource.url}", style="dim"), soft_wrap=True)
+
+    def _bullet(self, text: str) -> None:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        grid.add_row("-", Text(text))
+        self.out.print(Padding(grid, (0, 0, 0, 2), expand=False))
 
     def review(self, interview: Interview) -> None:
         q = interview.q
@@ -247,10 +257,12 @@ class Screen:
             grid = Table.grid(padding=(0, 1))
             grid.add_column(no_wrap=True)
             grid.add_column()
-            for item in pending:
+            for item in pending[:PENDING_SHOWN]:
                 number, _ = interview.section_position(item)
                 grid.add_row(Text(f"{item.section} {number}"), Text(item.question.text))
             self.out.print(Padding(grid, (0, 0, 0, 2), expand=False))
+            if len(pending) > PENDING_SHOWN:
+                self.out.print(f"  and {len(pending) - PENDING_SHOWN} more.")
         else:
             self.out.print("Every question that applies has an answer.")
         self.out.print(interview.review_hint(), style="dim")
