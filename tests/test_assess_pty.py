@@ -230,3 +230,17 @@ def test_readable_at_60_columns(hermetic: Path) -> None:
     lines = [line for line in screen.replace("\r", "").split("\n") if line]
     assert max(len(line) for line in lines) <= 60
     assert any("Fully in place - In place, written down" in line for line in lines)
+
+
+def test_a_store_that_cannot_be_written_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    child = spawn(blocker / "store", "assess", DRILL, "--agency", "A", "--respondent", "")
+    answer(child, "Profile 1/2", "1")
+    child.expect_exact("could not save the assessment")
+    child.expect_exact("the next answer tries to save again")
+    answer(child, "Profile 2/2", "q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert "Traceback" not in child.before

@@ -111,9 +111,6 @@ class Interview:
     def item(self, question_id: str) -> Item:
         return self._by_id[question_id]
 
-    def applies(self, item: Item) -> bool:
-        return self._applies[item.id]
-
     def options(self, item: Item) -> list[Option]:
         question = item.question
         if isinstance(question, ProfileQuestion):

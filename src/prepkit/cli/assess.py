@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import console
-from ..errors import ContentError, ExitCode, UsageError
+from ..errors import ContentError, ExitCode, UsageError, file_problem
 from .app import StoreOption, app, handled, report_error
 
 if TYPE_CHECKING:
-    from ..models import Questionnaire
+    from ..models import Answer, Questionnaire
     from ..progress import Autosave, StoreContents
     from ..results import Result
     from ..store import Store
@@ -85,9 +85,11 @@ def resume(
 ) -> None:
     """List assessments in progress and continue one."""
     from ..store import Store, default_store_dir
+    from .interview_view import Screen
 
     the_store = Store(default_store_dir(store))
     contents = _read_store(the_store)
+    screen = Screen(console.out())
     interactive = sys.stdin.isatty()
     if result is not None:
         path = the_store.find(result)
@@ -98,9 +100,6 @@ def resume(
         if not ongoing:
             console.out().print("No assessment in progress.")
             return
-        from .interview_view import Screen
-
-        screen = Screen(console.out())
         screen.in_progress_table([(r, *_summary(the_store, p)) for p, r in ongoing])
         if not interactive:
             return
@@ -111,9 +110,7 @@ def resume(
         if chosen is None:
             return
         path = ongoing[chosen][0]
-    from .interview_view import Screen
-
-    _continue(the_store, path, contents, output, no_report, Screen(console.out()))
+    _continue(the_store, path, contents, output, no_report, screen)
 
 
 def _require_terminal(command: str) -> None:
@@ -168,19 +165,41 @@ def _interview(autosave: Autosave, contents: StoreContents, output: Path | None,
 
     q = questionnaire_of(autosave.result)
     interview = Interview(q, autosave.result.answers)
+
+    def save_progress() -> None:
+        try:
+            _save(autosave, interview.saved_answers())
+        except ContentError as error:  # keep asking: the next answer tries again
+            report_error(error)
+            console.err().print("Your answers are kept while prepkit runs; the next answer tries to save again.")
+
     try:
-        mode = screen.run(interview, lambda: autosave.save(interview.saved_answers()))
+        mode = screen.run(interview, save_progress)
     except KeyboardInterrupt:
+        if interview.answers:
+            _save(autosave, interview.saved_answers())
         screen.quit_message(autosave, interview, interrupted=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     if mode is Mode.QUIT:
         if interview.answers or autosave.saved:
-            autosave.save(interview.saved_answers())
+            _save(autosave, interview.saved_answers())
         screen.quit_message(autosave, interview)
         return
-    path = autosave.save(interview.final_answers(), complete=True)
+    path = _save(autosave, interview.final_answers(), complete=True)
     screen.saved(path)
     _finish(autosave.store, contents, autosave.result, q, output, no_report)
+
+
+def _save(autosave: Autosave, answers: dict[str, Answer], *, complete: bool = False) -> Path:
+    """Save, or a one-line error naming the file (full disk, lost permissions) instead of a traceback."""
+    try:
+        return autosave.save(answers, complete=complete)
+    except OSError as error:
+        raise _not_saved(autosave.path, error) from None
+
+
+def _not_saved(path: Path, error: OSError) -> ContentError:
+    return file_problem(path, f"could not save the assessment: {error.strerror or error}")
 
 
 def _finish(store: Store, contents: StoreContents, result: Result, q: Questionnaire, output: Path | None,
@@ -201,13 +220,17 @@ def _assess_from_file(q: Questionnaire, answers: Path, store: Store, agency: str
     complete = score(q, sheet.answers).complete
     result = new_result(q, agency or sheet.agency, respondent if respondent is not None else sheet.respondent,
                         sheet.answers, complete=complete, date=sheet.date)
-    path = store.save(result, replace=False)
+    try:
+        path = store.save(result, replace=False)
+    except OSError as error:
+        raise _not_saved(store.path_of(result.id), error) from None
     out = console.out()
     out.print(Text(f"Saved {path}"), soft_wrap=True)
     if not complete:
         missing = len(score(q, sheet.answers).missing)
         out.print(f"{missing} applicable questions have no answer, so the assessment is saved as in progress; "
-                  f"continue it with: prepkit resume {result.id}")
+                  "continue it with:")
+        out.print(Text(f"  prepkit resume {result.id}"), soft_wrap=True)
     contents = _read_store(store)
     _finish(store, contents, result, q, output, no_report)
 
