@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from conftest import FIXTURES, PACK, REPO, run_prepkit
 from prepkit.models import Answer
 from prepkit.progress import Autosave, read_store
@@ -47,10 +45,14 @@ def test_answers_file_is_assessed_without_prompts(hermetic: Path) -> None:
     assert result["answers"]["schools-maps"]["note"] == "updated in May"
     assert "Overall: 68.5 (Developing), complete" in proc.stdout
     assert "No PDF report was written" in proc.stderr
-    quiet = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report", "--agency", "Other")
+    quiet = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
     assert quiet.returncode == 0
-    assert "Overall" not in quiet.stdout and "PDF" not in quiet.stderr
-    assert sorted(r["agency"] for r in stored(hermetic)) == ["Other", "Test Town Police Department"]
+    assert "Overall:" not in quiet.stdout and "PDF" not in quiet.stderr  # no score table, no report
+    assert "Compared with the assessment of 2026-11-25" in quiet.stdout
+    assert len(stored(hermetic)) == 2
+    mixed = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--agency", "Other")
+    assert mixed.returncode == 2 and "answers file names its own agency" in mixed.stderr
+    assert len(stored(hermetic)) == 2
 
 
 def test_a_second_assessment_is_compared_with_the_earlier_one(hermetic: Path, tmp_path: Path) -> None:
@@ -111,14 +113,17 @@ def test_autosave_never_replaces_another_file_on_its_first_write(hermetic: Path)
     q = load_questionnaire(DRILL)
     store = Store(hermetic)
     autosave = Autosave.start(store, q, "Agency", None)
+    taken = autosave.path
     store.results_dir.mkdir(parents=True)
-    autosave.path.write_text("someone else's")
-    with pytest.raises(FileExistsError):
-        autosave.save({"has-schools": Answer(kind="choice", choice="yes")})
-    assert autosave.path.read_text() == "someone else's"
+    taken.write_text("someone else's")
+    saved = autosave.save({"has-schools": Answer(kind="choice", choice="yes")})
+    assert taken.read_text() == "someone else's"
+    assert saved != taken and saved == autosave.path
+    autosave.save({"has-schools": Answer(kind="choice", choice="no")})  # later saves go to the new file
+    assert store.load(saved).answers["has-schools"].choice == "no"
 
 
-def test_store_contents_find_in_progress_and_earlier_complete_by_agency(hermetic: Path) -> None:
+def test_store_contents_find_in_progress_by_agency_and_the_last_agency(hermetic: Path) -> None:
     q = load_questionnaire(DRILL)
     store = Store(hermetic)
     ongoing = Autosave.start(store, q, "Test  Town PD", None)
@@ -128,8 +133,8 @@ def test_store_contents_find_in_progress_and_earlier_complete_by_agency(hermetic
     contents = read_store(store)
     assert [r.id for _, r in contents.in_progress("drill", "TEST TOWN PD")] == [ongoing.result.id]
     assert contents.in_progress("drill", "Elsewhere") == []
-    assert contents.latest_complete("drill", "Test Town PD") == done.path
-    assert contents.latest_complete("drill", "Test Town PD", exclude=done.result.id) is None
+    assert contents.last_agency("drill") == "test town pd"
+    assert contents.last_agency("other-questionnaire") == "test town pd"
     assert oct(ongoing.path.stat().st_mode & 0o777) == "0o600"
 
 

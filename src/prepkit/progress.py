@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError
+from .history import same_agency
 from .models import Answer, Questionnaire
 from .results import Result, new_result
 from .store import Store
@@ -35,13 +36,6 @@ class StoreContents:
                  and (agency is None or same_agency(r.agency, agency))]
         return sorted(found, key=lambda pr: pr[1].updated, reverse=True)
 
-    def latest_complete(self, questionnaire: str, agency: str, exclude: str | None = None) -> Path | None:
-        """The agency's most recent complete result for the questionnaire, to compare a new one with."""
-        found = [(r.date, r.updated, path) for path, r in self.results
-                 if r.status == "complete" and r.id != exclude and r.questionnaire.id == questionnaire
-                 and same_agency(r.agency, agency)]
-        return max(found)[2] if found else None
-
     def last_agency(self, questionnaire: str | None = None) -> str | None:
         """The agency of the most recently saved result (for this questionnaire if any), a handy default."""
         ordered = sorted((r for _, r in self.results), key=lambda r: r.updated, reverse=True)
@@ -49,10 +43,6 @@ class StoreContents:
             if questionnaire is None or result.questionnaire.id == questionnaire:
                 return result.agency
         return ordered[0].agency if ordered else None
-
-
-def same_agency(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def read_store(store: Store) -> StoreContents:
@@ -94,7 +84,7 @@ def set_aside(path: Path) -> Path | None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC)  # to the microsecond, as new_result: it orders results saved in one second
 
 
 class Autosave:
@@ -115,11 +105,14 @@ class Autosave:
         return self.store.path_of(self.result.id)
 
     def save(self, answers: dict[str, Answer], *, complete: bool = False) -> Path:
+        """Save the answers; complete marks the assessment finished and dates it today."""
         update: dict[str, object] = {"answers": dict(answers), "updated": _now(),
                                      "status": "complete" if complete else "in-progress"}
         if complete:
             update["date"] = _now().date()
         self.result = self.result.model_copy(update=update)
-        path = self.store.save(self.result, replace=self.saved)
+        if self.saved:
+            return self.store.save(self.result)
+        self.result, path = self.store.save_new(self.result)  # another id if one is taken: never replace
         self.saved = True
         return path

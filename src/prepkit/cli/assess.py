@@ -46,7 +46,10 @@ def assess(
     q = resolve_questionnaire(questionnaire)
     the_store = Store(default_store_dir(store))
     if answers is not None:
-        _assess_from_file(q, answers, the_store, agency, respondent, output, no_report)
+        if agency is not None or respondent is not None:
+            raise UsageError("--agency and --respondent are asked for in a terminal; an answers file names its "
+                             "own agency and respondent")
+        _assess_from_file(q, answers, the_store, output, no_report)
         return
     _require_terminal("assess")
     from .interview_view import Screen
@@ -66,13 +69,13 @@ def assess(
             if earlier.questionnaire.hash != q.content_hash:
                 console.out().print(f"It was started with version {earlier.questionnaire.version} of this "
                                     "questionnaire, which has changed since; it continues with that version.")
-            _continue(the_store, path, contents, output, no_report, screen)
+            _continue(the_store, path, output, no_report, screen)
             return
     who = respondent if respondent is not None else screen.ask_text("Respondent (name or role, optional)", None)
     from ..progress import Autosave
 
     autosave = Autosave.start(the_store, q, name, (who or "").strip() or None)
-    _interview(autosave, contents, output, no_report, screen)
+    _interview(autosave, output, no_report, screen)
 
 
 @app.command()
@@ -92,7 +95,7 @@ def resume(
     screen = Screen(console.out())
     interactive = sys.stdin.isatty()
     if result is not None:
-        path = the_store.find(result)
+        path = the_store.find_id(result)
         if not interactive:
             raise UsageError(NO_TTY.format(command="resume"))
     else:
@@ -110,7 +113,7 @@ def resume(
         if chosen is None:
             return
         path = ongoing[chosen][0]
-    _continue(the_store, path, contents, output, no_report, screen)
+    _continue(the_store, path, output, no_report, screen)
 
 
 def _require_terminal(command: str) -> None:
@@ -147,19 +150,17 @@ def _summary(store: Store, path: Path) -> tuple[str, str]:
     return q.title, f"{answered} of {applicable} answered"
 
 
-def _continue(store: Store, path: Path, contents: StoreContents, output: Path | None, no_report: bool,
-              screen: Screen) -> None:
+def _continue(store: Store, path: Path, output: Path | None, no_report: bool, screen: Screen) -> None:
     from ..progress import Autosave
 
     result = store.load(path)
     if result.status != "in-progress":
         raise UsageError(f"{result.id} is already complete; start a new assessment with prepkit assess")
     screen.resuming(result)
-    _interview(Autosave(store, result, saved=True), contents, output, no_report, screen)
+    _interview(Autosave(store, result, saved=True), output, no_report, screen)
 
 
-def _interview(autosave: Autosave, contents: StoreContents, output: Path | None, no_report: bool,
-               screen: Screen) -> None:
+def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen: Screen) -> None:
     from ..interview import Interview, Mode
     from ..results import questionnaire_of
 
@@ -187,7 +188,7 @@ def _interview(autosave: Autosave, contents: StoreContents, output: Path | None,
         return
     path = _save(autosave, interview.final_answers(), complete=True)
     screen.saved(path)
-    _finish(autosave.store, contents, autosave.result, q, output, no_report)
+    _finish(autosave.store, autosave.result, output, no_report)
 
 
 def _save(autosave: Autosave, answers: dict[str, Answer], *, complete: bool = False) -> Path:
@@ -202,58 +203,45 @@ def _not_saved(path: Path, error: OSError) -> ContentError:
     return file_problem(path, f"could not save the assessment: {error.strerror or error}")
 
 
-def _finish(store: Store, contents: StoreContents, result: Result, q: Questionnaire, output: Path | None,
-            no_report: bool) -> None:
-    _show_comparison(store, contents, result, q)
+def _finish(store: Store, result: Result, output: Path | None, no_report: bool) -> None:
+    _show_comparison(store, result)
     write_report_for(result, store, output=output, no_report=no_report)
 
 
-def _assess_from_file(q: Questionnaire, answers: Path, store: Store, agency: str | None, respondent: str | None,
-                      output: Path | None, no_report: bool) -> None:
+def _assess_from_file(q: Questionnaire, answers: Path, store: Store, output: Path | None, no_report: bool) -> None:
     from rich.text import Text
 
-    from ..answers import load_answers
-    from ..results import new_result
-    from ..scoring import score
+    from ..rerun import save_answers_as_result
 
-    sheet = load_answers(answers, q)
-    complete = score(q, sheet.answers).complete
-    result = new_result(q, agency or sheet.agency, respondent if respondent is not None else sheet.respondent,
-                        sheet.answers, complete=complete, date=sheet.date)
     try:
-        path = store.save(result, replace=False)
+        result = save_answers_as_result(answers, store, q)
     except OSError as error:
-        raise _not_saved(store.path_of(result.id), error) from None
+        raise _not_saved(store.results_dir, error) from None
     out = console.out()
-    out.print(Text(f"Saved {path}"), soft_wrap=True)
-    if not complete:
-        missing = len(score(q, sheet.answers).missing)
-        out.print(f"{missing} applicable questions have no answer, so the assessment is saved as in progress; "
+    out.print(Text(f"Saved {store.path_of(result.id)}"), soft_wrap=True)
+    if result.status != "complete":
+        out.print("Some questions that apply have no answer, so the assessment is saved as in progress; "
                   "continue it with:")
         out.print(Text(f"  prepkit resume {result.id}"), soft_wrap=True)
-    contents = _read_store(store)
-    _finish(store, contents, result, q, output, no_report)
+    _finish(store, result, output, no_report)
 
 
-def _show_comparison(store: Store, contents: StoreContents, result: Result, q: Questionnaire) -> None:
-    from ..compare import compare
-    from ..results import questionnaire_of
-    from ..scoring import score
+def _show_comparison(store: Store, result: Result) -> None:
+    """The change since the agency's previous complete assessment, the one its report compares with."""
+    from ..history import compare_results, previous_of
     from .interview_view import print_comparison
 
     if result.status != "complete":
         return
-    path = contents.latest_complete(q.id, result.agency, exclude=result.id)
-    if path is None:
-        return
     try:
-        before = store.load(path)
-        before_q = questionnaire_of(before)
+        earlier = previous_of(store, result)
+        if earlier is None:
+            return
+        comparison = compare_results(earlier.result, result)
     except ContentError as error:
         report_error(error)
         return
-    comparison = compare(before_q, score(before_q, before.answers), q, score(q, result.answers))
-    print_comparison(console.out(), before, comparison)
+    print_comparison(console.out(), earlier.result, comparison)
 
 
 def write_report_for(result: Result, store: Store, *, output: Path | None = None,
