@@ -66,7 +66,7 @@ def test_a_second_assessment_is_compared_with_the_earlier_one(hermetic: Path, tm
     assert "Compared with the assessment of 2026-11-25" in second.stdout
     overall = next(line for line in second.stdout.splitlines() if line.strip().startswith("Overall"))
     assert overall.split() == ["Overall", "68.5", "83.3", "↑", "+14.8"]
-    assert "Questions: 1 improved, 0 regressed, 1 gaps closed" in second.stdout
+    assert "Questions: 1 improved, 0 regressed, 1 gap closed, 0 new gaps." in second.stdout
 
 
 def test_an_incomplete_answers_file_is_saved_in_progress(hermetic: Path, tmp_path: Path) -> None:

@@ -230,3 +230,13 @@ def test_a_scored_answer_that_is_a_condition_changes_what_follows() -> None:
     feed(iv, "b", "b", "1")
     assert iv.mode is Mode.REVIEW and iv.progress() == (4, 4)
     assert "schools-drills" in iv.answers and "schools-drills" not in iv.final_answers()
+
+
+def test_skipping_the_last_question_goes_to_the_review_not_back_to_it() -> None:
+    q = load_questionnaire(PACK / "mini.yaml")
+    iv = Interview(q)
+    feed(iv, "yes", "4", "yes", "4")
+    assert current_id(iv) == "schools-drills"
+    assert iv.handle("s").kind == "skipped"
+    assert iv.mode is Mode.REVIEW
+    assert [item.id for item in iv.pending()] == ["schools-drills"]

@@ -343,7 +343,8 @@ class Interview:
                 self._go(following)
                 return event
             self.revisiting = True
-            pending = self.pending()
+            # what was just skipped waits for the next round (or the review), not right now
+            pending = [i for i in self.pending() if not (event.kind == "skipped" and i.index == item.index)]
             if pending:
                 self._go(pending[0].index)
                 return Event(event.kind, event.item, _revisit_message(len(pending)), event.changed, event.previous)

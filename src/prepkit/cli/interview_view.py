@@ -110,7 +110,7 @@ class Screen:
             if event.changed:
                 save()
             self.after(interview, event)
-            if event.kind in ("review", "back"):
+            if event.kind in ("review", "back", "skipped"):
                 drawn = None
         return interview.mode
 
@@ -304,9 +304,10 @@ def print_comparison(out: Console, before: Result, comparison: Comparison) -> No
     for domain in comparison.domains:
         table.add_row(escape(domain.title), fmt(domain.before), fmt(domain.after), _arrow(domain.delta, utf))
     out.print(table)
-    counts = [(len(comparison.improved), "improved"), (len(comparison.regressed), "regressed"),
-              (len(comparison.closed_gaps), "gaps closed"), (len(comparison.new_gaps), "new gaps")]
-    out.print("Questions: " + ", ".join(f"{n} {what}" for n, what in counts) + ".")
+    closed, new = len(comparison.closed_gaps), len(comparison.new_gaps)
+    counts = [f"{len(comparison.improved)} improved", f"{len(comparison.regressed)} regressed",
+              f"{closed} {'gap' if closed == 1 else 'gaps'} closed", f"{new} new {'gap' if new == 1 else 'gaps'}"]
+    out.print("Questions: " + ", ".join(counts) + ".")
 
 
 def _arrow(delta: float | None, utf: bool) -> Text:
