@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import core, history, report, team  # noqa: F401  (registers commands)
+from . import assess, core, history, report, team  # noqa: F401  (registers commands)
 from .app import app
 
 

@@ -1,0 +1,149 @@
+"""`prepkit assess --answers`, no terminal, the store side of assessments in progress."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, PACK, REPO, run_prepkit
+from prepkit.models import Answer
+from prepkit.progress import Autosave, read_store
+from prepkit.questionnaire import load_questionnaire
+from prepkit.store import Store
+
+DRILL = FIXTURES / "assess" / "drill.yaml"
+MINI = str(PACK / "mini.yaml")
+
+
+def stored(store: Path) -> list[dict[str, object]]:
+    return [json.loads(p.read_text()) for p in sorted((store / "results").glob("*.json"))]
+
+
+def test_without_a_terminal_or_answers_it_stops_with_usage_error() -> None:
+    proc = run_prepkit("assess", MINI, input="1\n1\n", timeout=30)
+    assert proc.returncode == 2
+    assert "not one" in proc.stderr and "--answers FILE" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_resume_of_an_id_needs_a_terminal_too(hermetic: Path) -> None:
+    saved = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
+    assert saved.returncode == 0, saved.stderr
+    result_id = stored(hermetic)[0]["id"]
+    proc = run_prepkit("resume", str(result_id), input="", timeout=30)
+    assert proc.returncode == 2 and "--answers" in proc.stderr
+
+
+def test_answers_file_is_assessed_without_prompts(hermetic: Path, tmp_path: Path) -> None:
+    proc = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), input="", timeout=120,
+                       cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    [result] = stored(hermetic)
+    assert result["status"] == "complete"
+    assert result["agency"] == "Test Town Police Department" and result["date"] == "2026-11-25"
+    assert result["answers"]["schools-maps"]["note"] == "updated in May"
+    assert "Overall: 68.5 (Developing), complete" in proc.stdout
+    report = tmp_path / "test-town-police-department_mini_2026-11-25.pdf"
+    assert f"Report: {report}" in proc.stdout
+    assert report.stat().st_mode & 0o777 == 0o600
+    assert report.read_bytes().startswith(b"%PDF")
+    quiet = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
+    assert quiet.returncode == 0
+    assert "Overall:" not in quiet.stdout and "PDF" not in quiet.stderr  # no score table, no report
+    assert "Compared with the assessment of 2026-11-25" in quiet.stdout
+    assert len(stored(hermetic)) == 2
+    mixed = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--agency", "Other")
+    assert mixed.returncode == 2 and "answers file names its own agency" in mixed.stderr
+    assert len(stored(hermetic)) == 2
+
+
+def test_a_second_assessment_is_compared_with_the_earlier_one(hermetic: Path, tmp_path: Path) -> None:
+    first = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
+    assert "Compared with" not in first.stdout
+    better = tmp_path / "better.yaml"
+    better.write_text((PACK / "answers.yaml").read_text().replace("planning-policy: 2", "planning-policy: 3")
+                      .replace("date: 2026-11-25", "date: 2026-12-01"))
+    second = run_prepkit("assess", MINI, "--answers", str(better), "--no-report")
+    assert second.returncode == 0, second.stderr
+    assert "Compared with the assessment of 2026-11-25" in second.stdout
+    overall = next(line for line in second.stdout.splitlines() if line.strip().startswith("Overall"))
+    assert overall.split() == ["Overall", "68.5", "83.3", "↑", "+14.8"]
+    assert "Questions: 1 improved, 0 regressed, 1 gap closed, 0 new gaps." in second.stdout
+
+
+def test_an_incomplete_answers_file_is_saved_in_progress(hermetic: Path, tmp_path: Path) -> None:
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("agency: Test Town\nanswers:\n  has-schools: no\n  planning-policy: 1\n")
+    proc = run_prepkit("assess", MINI, "--answers", str(partial), "--no-report")
+    assert proc.returncode == 0, proc.stderr
+    [result] = stored(hermetic)
+    assert result["status"] == "in-progress"
+    assert f"prepkit resume {result['id']}" in proc.stdout
+    listing = run_prepkit("resume")
+    assert "Test Town - Mini Readiness Check" in listing.stdout
+    assert "2 of 3 answered" in listing.stdout
+
+
+def test_a_bad_answers_file_is_reported_by_line_and_nothing_saved(hermetic: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("agency: X\nanswers:\n  planning-policy: 9\n")
+    proc = run_prepkit("assess", MINI, "--answers", str(bad))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{bad}:3:")
+    assert not (hermetic / "results").exists()
+
+
+def test_damaged_in_progress_files_are_reported_and_set_aside(hermetic: Path) -> None:
+    results = hermetic / "results"
+    results.mkdir(parents=True)
+    (results / "half.json").write_text('{"format": 1, "id": "half", "status": "in-progress", "agen')
+    (results / "other.json").write_text("not json at all")
+    proc = run_prepkit("resume")
+    assert proc.returncode == 0
+    assert "half.json:1:" in proc.stderr and "other.json:1:" in proc.stderr
+    assert "kept aside as" in proc.stderr and "half.json.damaged" in proc.stderr
+    assert (results / "half.json.damaged").read_text().endswith('"agen')  # moved, not rewritten
+    assert not (results / "half.json").exists()
+    assert (results / "other.json").exists()  # not recognisably in progress: left alone
+    (results / "half.json").write_text("{}")
+    read_store(Store(hermetic))
+    assert (results / "half.json.damaged").read_text().endswith('"agen')  # never replaced
+    assert (results / "half.json").exists()  # "{}" carries no in-progress mark
+
+
+def test_autosave_never_replaces_another_file_on_its_first_write(hermetic: Path) -> None:
+    q = load_questionnaire(DRILL)
+    store = Store(hermetic)
+    autosave = Autosave.start(store, q, "Agency", None)
+    taken = autosave.path
+    store.results_dir.mkdir(parents=True)
+    taken.write_text("someone else's")
+    saved = autosave.save({"has-schools": Answer(kind="choice", choice="yes")})
+    assert taken.read_text() == "someone else's"
+    assert saved != taken and saved == autosave.path
+    autosave.save({"has-schools": Answer(kind="choice", choice="no")})  # later saves go to the new file
+    assert store.load(saved).answers["has-schools"].choice == "no"
+
+
+def test_store_contents_find_in_progress_by_agency_and_the_last_agency(hermetic: Path) -> None:
+    q = load_questionnaire(DRILL)
+    store = Store(hermetic)
+    ongoing = Autosave.start(store, q, "Test  Town PD", None)
+    ongoing.save({"has-schools": Answer(kind="choice", choice="no")})
+    done = Autosave.start(store, q, "test town pd", "Lt.")
+    done.save({}, complete=True)
+    contents = read_store(store)
+    assert [r.id for _, r in contents.in_progress("drill", "TEST TOWN PD")] == [ongoing.result.id]
+    assert contents.in_progress("drill", "Elsewhere") == []
+    assert contents.last_agency("drill") == "test town pd"
+    assert contents.last_agency("other-questionnaire") == "test town pd"
+    assert oct(ongoing.path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_assess_path_imports_no_report_machinery() -> None:
+    code = ("import sys, prepkit.cli, prepkit.cli.assess, prepkit.cli.interview_view, prepkit.interview; "
+            "print(sorted(m for m in ('weasyprint', 'jinja2') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert proc.stdout.strip() == "[]"

@@ -1,0 +1,250 @@
+"""The real `prepkit assess` and `prepkit resume` in a pseudo-terminal, typed at as a person would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pexpect
+
+from conftest import FIXTURES, run_prepkit
+
+DRILL = str(FIXTURES / "assess" / "drill.yaml")
+ANSWER = "Answer"
+
+
+def spawn(store: Path, *args: str, columns: int = 100) -> pexpect.spawn:
+    env = {**os.environ, "PREPKIT_STORE": str(store), "NO_COLOR": "1", "COLUMNS": str(columns), "LINES": "40",
+           "TERM": "dumb"}
+    # The report of a finished assessment goes to the current folder: keep it beside the test's store.
+    return pexpect.spawn(sys.executable, ["-m", "prepkit", *args], env=env, encoding="utf-8", timeout=60,
+                         dimensions=(40, columns), cwd=str(next(p for p in store.parents if p.is_dir())))
+
+
+def start(store: Path, agency: str = "Test Town PD") -> pexpect.spawn:
+    child = spawn(store, "assess", DRILL)
+    child.expect("How answering works")
+    child.expect("Agency name")
+    child.sendline(agency)
+    child.expect("Respondent")
+    child.sendline("Lt. Example")
+    return child
+
+
+def answer(child: pexpect.spawn, heading: str, line: str) -> None:
+    """Wait for the question under heading (e.g. 'Planning 2/4'), then type line."""
+    child.expect_exact(heading)
+    child.expect(r"Answer( \[[^\]]*\])?: ")
+    child.sendline(line)
+
+
+def finish(child: pexpect.spawn) -> None:
+    child.expect_exact("Every question that applies has an answer.")
+    child.expect_exact("Your choice: ")
+    child.sendline("")
+    child.expect_exact("Saved the complete assessment")
+    child.expect(r"Report: (\S+\.pdf)")
+    report = Path(child.match.group(1))
+    child.expect(pexpect.EOF)
+    assert report.read_bytes().startswith(b"%PDF")
+    child.close()
+    assert child.exitstatus == 0
+
+
+def results(store: Path) -> list[dict[str, object]]:
+    return [json.loads(p.read_text()) for p in sorted((store / "results").glob("*.json"))]
+
+
+def test_a_whole_assessment_by_keyboard(hermetic: Path) -> None:
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "YES")  # a choice by its label
+    answer(child, "Profile 2/2", "1")
+    child.expect_exact("Planning 1/4")
+    child.sendline("?")
+    child.expect_exact("A policy signed by the chief executive")
+    child.expect_exact("signed policy")
+    child.sendline("n")  # N/A is not allowed on this question
+    child.expect_exact("N/A is not allowed here")
+    child.sendline("partially in place")
+    answer(child, "Planning 2/4", "n")
+    child.expect_exact("Why does it not apply here?")
+    child.sendline("The state reviews it")
+    answer(child, "Planning 3/4", "s")
+    child.expect_exact("comes back before the end")
+    answer(child, "Planning 4/4", "u")
+    child.expect_exact("Schools 1/2")
+    child.sendline("c")
+    child.expect_exact("Note")
+    child.sendline("updated in May")
+    child.expect_exact("Evidence")
+    child.sendline("binder in every car")
+    child.expect_exact("Note and evidence kept")
+    child.expect_exact("Answer: ")
+    child.sendline("4")
+    answer(child, "Schools 2/2", "b")
+    child.expect_exact("Schools 1/2")
+    child.expect_exact("Answer [4 Fully in place]: ")
+    child.sendline("")  # Enter keeps it
+    answer(child, "Schools 2/2", "7")
+    child.expect_exact("is not an answer here")
+    child.sendline("2")
+    answer(child, "Training 1/3", "3")
+    answer(child, "Training 2/3", "3")
+    answer(child, "Training 3/3", "4")
+    child.expect_exact("Back to the question you skipped")
+    answer(child, "Planning 3/4", "planned")
+    finish(child)
+
+    [result] = results(hermetic)
+    assert result["status"] == "complete" and result["agency"] == "Test Town PD"
+    answers = result["answers"]
+    assert answers["has-schools"]["choice"] == "yes"
+    assert answers["agency-size"]["choice"] == "small"
+    assert answers["planning-policy"]["value"] == 2
+    assert answers["planning-review"] == {"kind": "na", "value": None, "choice": None,
+                                          "note": "The state reviews it", "evidence": None}
+    assert answers["planning-medical"]["kind"] == "unknown"
+    assert answers["planning-mutual-aid"]["value"] == 1
+    assert (answers["schools-maps"]["note"], answers["schools-maps"]["evidence"]) == ("updated in May",
+                                                                                     "binder in every car")
+    assert answers["schools-drills"]["value"] == 1
+    assert "schools-liaison" not in answers  # small agency: the question does not apply
+    path = next((hermetic / "results").glob("*.json"))
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "2")
+    answer(child, "Profile 2/2", "2")
+    answer(child, "Planning 1/4", "4")
+    answer(child, "Planning 2/4", "q")
+    child.expect_exact("Saved 3 of 9 answers")
+    child.expect(r"prepkit resume (\S+)")
+    result_id = child.match.group(1)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert results(hermetic)[0]["status"] == "in-progress"
+
+    child = spawn(hermetic, "resume")
+    child.expect_exact("Assessments in progress")
+    child.expect_exact(result_id)
+    child.expect_exact("Continue it?")
+    child.sendline("")
+    answer(child, "Planning 2/4", "b")  # back crosses into what was answered before the quit
+    child.expect_exact("Answer [4 Fully in place]: ")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    child = spawn(hermetic, "assess", DRILL, "--agency", "test town pd")
+    child.expect_exact("is in progress (3 of 9 answered")
+    child.sendline("y")
+    for heading, line in [("Planning 2/4", "2"), ("Planning 3/4", "1"), ("Planning 4/4", "1"),
+                          ("Training 1/3", "1"), ("Training 2/3", "1"), ("Training 3/3", "1")]:
+        answer(child, heading, line)
+    finish(child)
+    [result] = results(hermetic)
+    assert result["id"] == result_id and result["status"] == "complete"
+    assert len(result["answers"]) == 9
+
+
+def test_kill_9_after_the_seventh_answer_loses_nothing(hermetic: Path) -> None:
+    child = start(hermetic)
+    for heading, line in [("Profile 1/2", "1"), ("Profile 2/2", "2"), ("Planning 1/4", "3"),
+                          ("Planning 2/4", "2"), ("Planning 3/4", "2"), ("Planning 4/4", "4"),
+                          ("Schools 1/3", "1")]:
+        answer(child, heading, line)
+    child.expect_exact("Schools 2/3")  # drawn only after the seventh answer was saved
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus == signal.SIGKILL
+
+    listing = run_prepkit("resume")
+    assert listing.returncode == 0, listing.stderr
+    assert "7 of 12 answered" in listing.stdout
+    child = spawn(hermetic, "resume")
+    child.expect_exact("Continue it?")
+    child.sendline("y")
+    child.expect_exact("Schools 2/3")
+    child.expect_exact("7/12 answered")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    [result] = results(hermetic)
+    assert list(result["answers"]) == ["has-schools", "agency-size", "planning-policy", "planning-review",
+                                       "planning-mutual-aid", "planning-medical", "schools-maps"]
+
+
+def test_a_changed_profile_answer_changes_which_questions_are_asked(hermetic: Path) -> None:
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "yes")
+    answer(child, "Profile 2/2", "2")
+    for heading in ("Planning 1/4", "Planning 2/4", "Planning 3/4", "Planning 4/4"):
+        answer(child, heading, "2")
+    answer(child, "Schools 1/3", "4")
+    child.expect_exact("Schools 2/3")
+    child.expect_exact("7/12 answered")
+    for _ in range(6):
+        child.sendline("b")
+        child.expect(r"Answer \[[^\]]*\]: ")
+    child.sendline("b")
+    child.expect_exact("Profile 1/2")
+    child.expect_exact("Answer [1 yes]: ")
+    child.sendline("no")
+    child.expect_exact("Profile 2/2")
+    child.expect_exact("6/9 answered")  # the school questions no longer count
+    for _ in range(5):
+        child.sendline("")
+    child.expect_exact("Training 1/3")  # schools are passed by
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    [result] = results(hermetic)
+    assert result["answers"]["schools-maps"]["value"] == 3  # kept while in progress, in case of a change back
+
+
+def test_ctrl_c_saves_and_says_how_to_continue(hermetic: Path) -> None:
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "1")
+    child.expect_exact("Profile 2/2")
+    child.sendintr()
+    child.expect_exact("Interrupted. Saved 1 of")
+    child.expect_exact("prepkit resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert results(hermetic)[0]["answers"]["has-schools"]["choice"] == "yes"
+
+
+def test_readable_at_60_columns(hermetic: Path) -> None:
+    child = spawn(hermetic, "assess", DRILL, "--agency", "A", "--respondent", "", columns=60)
+    child.expect_exact("Profile 1/2")
+    child.sendline("1")
+    child.expect_exact("Profile 2/2")
+    child.sendline("1")
+    child.expect_exact("Planning 1/4")
+    child.expect(r"Answer: ")
+    screen = child.before
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    lines = [line for line in screen.replace("\r", "").split("\n") if line]
+    assert max(len(line) for line in lines) <= 60
+    assert any("Fully in place - In place, written down" in line for line in lines)
+
+
+def test_a_store_that_cannot_be_written_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    child = spawn(blocker / "store", "assess", DRILL, "--agency", "A", "--respondent", "")
+    answer(child, "Profile 1/2", "1")
+    child.expect_exact("could not save the assessment")
+    child.expect_exact("the next answer tries to save again")
+    answer(child, "Profile 2/2", "q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert "Traceback" not in child.before
