@@ -147,3 +147,18 @@ def test_the_assess_path_imports_no_report_machinery() -> None:
             "print(sorted(m for m in ('weasyprint', 'jinja2') if m in sys.modules))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_answers_file_rerun_from_previous_records_provenance(hermetic: Path, tmp_path: Path) -> None:
+    first = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
+    assert first.returncode == 0, first.stderr
+    update = tmp_path / "update.yaml"
+    update.write_text(f"questionnaire: {MINI}\nagency: Test Town Police Department\nanswers:\n"
+                      "  planning-policy: 3\n  planning-review: 'Yes'\n")
+    proc = run_prepkit("assess", MINI, "--answers", str(update), "--from", "previous", "--no-report")
+    assert proc.returncode == 0, proc.stderr
+    before, after = sorted(stored(hermetic), key=lambda r: str(r["created"]))
+    assert after["previous"] == before["id"] and after["status"] == "complete"
+    assert after["provenance"] == {"has-schools": "carried", "planning-policy": "changed",
+                                   "planning-review": "reverified", "schools-maps": "carried",
+                                   "schools-drills": "carried"}

@@ -248,3 +248,43 @@ def test_a_store_that_cannot_be_written_is_reported_without_a_traceback(tmp_path
     child.close()
     assert child.exitstatus == 1
     assert "Traceback" not in child.before
+
+
+def test_rerun_from_previous_confirms_changes_and_carries(hermetic: Path, tmp_path: Path) -> None:
+    """--from previous pre-fills last answers: Enter re-verifies, a new answer is a change, unseen is carried."""
+    last_year = tmp_path / "last-year.yaml"
+    last_year.write_text(
+        f"questionnaire: {DRILL}\nagency: Test Town PD\ndate: 2025-11-01\nanswers:\n  has-schools: 'no'\n"
+        "  agency-size: small\n  planning-policy: 2\n  planning-review: 1\n  planning-mutual-aid: 3\n"
+        "  planning-medical: {value: 0, note: no agreement yet}\n  training-basic: 3\n  training-joint: 1\n"
+        "  training-command: 2\n")
+    first = run_prepkit("assess", DRILL, "--answers", str(last_year), "--no-report", "--store", str(hermetic))
+    assert first.returncode == 0, first.stderr
+    child = spawn(hermetic, "assess", DRILL, "--from", "previous", "--agency", "Test Town PD", "--respondent", "")
+    child.expect_exact("answers pre-filled")
+    answer(child, "Profile 1/2", "")  # Enter: still true
+    answer(child, "Profile 2/2", "")
+    answer(child, "Planning 1/4", "4")  # a change: now fully in place
+    answer(child, "Planning 2/4", "")
+    answer(child, "Planning 3/4", "q")  # stop: the rest stays carried, unseen
+    child.expect(pexpect.EOF)
+    child.close()
+    [before, rerun] = sorted(results(hermetic), key=lambda r: str(r["created"]))
+    assert rerun["status"] == "in-progress" and rerun["previous"] == before["id"]
+    assert rerun["provenance"] == {
+        "has-schools": "reverified", "agency-size": "reverified", "planning-policy": "changed",
+        "planning-review": "reverified", "planning-mutual-aid": "carried", "planning-medical": "carried",
+        "training-basic": "carried", "training-joint": "carried", "training-command": "carried"}
+    assert rerun["answers"]["planning-medical"]["note"] == "no agreement yet"
+    child = spawn(hermetic, "resume", str(rerun["id"]))
+    answer(child, "Planning 3/4", "")  # continues at the first answer not yet checked
+    answer(child, "Planning 4/4", "2")
+    for heading in ("Training 1/3", "Training 2/3", "Training 3/3"):
+        answer(child, heading, "")
+    finish(child)
+    done = next(r for r in results(hermetic) if r["id"] == rerun["id"])
+    assert done["status"] == "complete"
+    assert done["provenance"] == {
+        "has-schools": "reverified", "agency-size": "reverified", "planning-policy": "changed",
+        "planning-review": "reverified", "planning-mutual-aid": "reverified", "planning-medical": "changed",
+        "training-basic": "reverified", "training-joint": "reverified", "training-command": "reverified"}

@@ -10,7 +10,7 @@ Answers already given are the defaults: Enter keeps the current answer. That one
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
@@ -84,8 +84,11 @@ class Event:
 
 class Interview:
     def __init__(self, q: Questionnaire, answers: dict[str, Answer] | None = None, *,
-                 start: Literal["resume", "beginning"] = "resume") -> None:
+                 start: Literal["resume", "beginning"] = "resume", confirming: bool = False) -> None:
+        """confirming: a rerun of pre-filled answers, where Enter on one is a check worth saving."""
         self.q = q
+        self.confirming = confirming
+        self.seen: set[str] = set()  # questions answered or confirmed in this session
         self.items: list[Item] = [Item(i, p, None) for i, p in enumerate(q.profile)]
         self.items += [Item(len(self.items) + i, question, domain)
                        for i, (domain, question) in enumerate(q.questions())]
@@ -179,10 +182,24 @@ class Interview:
         na = "n N/A, " if item.na_allowed else ""
         return f"{allowed}; {na}u don't know, ? help, b back, s skip, c note, q save and quit."
 
+    def go_to(self, question_id: str) -> None:
+        """Continue at question_id (when it applies), e.g. the first pre-filled answer not yet checked."""
+        item = self._by_id.get(question_id)
+        if item is not None and self._applies[item.id]:
+            self.revisiting = False  # walk onward from there, as in a first pass
+            self._go(item.index)
+
     # ----- what a typed line does -----
 
     def handle(self, line: str) -> Event:
-        text = line.strip()
+        event = self._handle(line.strip())
+        if event.kind in ("answered", "kept") and event.item is not None:
+            self.seen.add(event.item)
+            if event.kind == "kept" and self.confirming:
+                event = replace(event, changed=True)
+        return event
+
+    def _handle(self, text: str) -> Event:
         if self.mode is Mode.QUESTION:
             return self._on_question(text)
         if self.mode is Mode.NA_REASON:

@@ -10,7 +10,7 @@ from pathlib import Path
 from .errors import ContentError
 from .history import same_agency
 from .models import Answer, Questionnaire
-from .results import Result, new_result
+from .results import Provenance, Result, new_result
 from .store import Store
 
 # Enough of a file to see its status; a result's status comes right after its id.
@@ -104,10 +104,13 @@ class Autosave:
     def path(self) -> Path:
         return self.store.path_of(self.result.id)
 
-    def save(self, answers: dict[str, Answer], *, complete: bool = False) -> Path:
+    def save(self, answers: dict[str, Answer], *, complete: bool = False,
+             provenance: dict[str, Provenance] | None = None) -> Path:
         """Save the answers; complete marks the assessment finished and dates it today."""
         update: dict[str, object] = {"answers": dict(answers), "updated": _now(),
                                      "status": "complete" if complete else "in-progress"}
+        if provenance is not None:
+            update["provenance"] = provenance
         if complete:
             update["date"] = _now().date()
         self.result = self.result.model_copy(update=update)

@@ -102,6 +102,30 @@ def merge_rerun(q: Questionnaire, prefill: Mapping[str, Answer],
     return kept, {qid: provenance[qid] for qid in kept}
 
 
+def session_provenance(prefill: Mapping[str, Answer], answers: Mapping[str, Answer], seen: set[str],
+                       earlier: Mapping[str, Provenance] | None = None) -> dict[str, Provenance]:
+    """Provenance after an interactive rerun: what the user saw is reverified or changed, a pre-filled
+    answer never shown stays carried, and what an earlier session decided is kept."""
+    result: dict[str, Provenance] = {}
+    for qid, answer in answers.items():
+        before = prefill.get(qid)
+        if qid in seen and (before is not None or not earlier or qid not in earlier):
+            result[qid] = provenance_of(before, answer)
+        elif earlier and qid in earlier:
+            result[qid] = earlier[qid]
+        elif before is not None and same_answer(before, answer):
+            result[qid] = "carried"
+        else:
+            result[qid] = "answered"
+    return result
+
+
+def confirmable(result: Result) -> dict[str, Answer]:
+    """The answers of an in-progress rerun still to be checked: carried (unseen) or reverified."""
+    return {qid: answer for qid, answer in result.answers.items()
+            if result.provenance.get(qid) in ("carried", "reverified")}
+
+
 def provenance_counts(result: Result) -> dict[Provenance, int]:
     """How many answers were answered, reverified, changed and carried (unseen) in a rerun."""
     counts: dict[Provenance, int] = {"answered": 0, "reverified": 0, "changed": 0, "carried": 0}

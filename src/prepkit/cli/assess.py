@@ -15,7 +15,7 @@ from .app import StoreOption, app, handled, report_error
 if TYPE_CHECKING:
     from ..models import Answer, Questionnaire
     from ..progress import Autosave, StoreContents
-    from ..results import Result
+    from ..results import Provenance, Result
     from ..store import Store
     from .interview_view import Screen
 
@@ -33,6 +33,9 @@ def assess(
     answers: Annotated[Path | None, typer.Option("--answers", help="Answers file: assess without any prompt.")] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="Agency name (asked when not given).")] = None,
     respondent: Annotated[str | None, typer.Option("--respondent", help="Who answers: name or role.")] = None,
+    from_result: Annotated[str | None, typer.Option(
+        "--from", help="Start from an earlier result: 'previous' (this agency's latest complete one), an id or "
+                       "a path. Its answers are pre-filled; Enter confirms each as still true.")] = None,
     output: OutputOption = None,
     no_report: NoReportOption = False,
     store: StoreOption = None,
@@ -49,7 +52,7 @@ def assess(
         if agency is not None or respondent is not None:
             raise UsageError("--agency and --respondent are asked for in a terminal; an answers file names its "
                              "own agency and respondent")
-        _assess_from_file(q, answers, the_store, output, no_report)
+        _assess_from_file(q, answers, the_store, output, no_report, from_result)
         return
     _require_terminal("assess")
     from .interview_view import Screen
@@ -71,11 +74,30 @@ def assess(
                                     "questionnaire, which has changed since; it continues with that version.")
             _continue(the_store, path, output, no_report, screen)
             return
+    previous = None
+    if from_result is not None:
+        from ..rerun import resolve_previous
+
+        previous = resolve_previous(the_store, from_result, q.id, name)
     who = respondent if respondent is not None else screen.ask_text("Respondent (name or role, optional)", None)
     from ..progress import Autosave
 
     autosave = Autosave.start(the_store, q, name, (who or "").strip() or None)
+    if previous is not None:
+        autosave = _start_rerun(autosave, previous, q)
+        console.out().print(f"Starting from the assessment of {previous.date} ({len(autosave.result.answers)} "
+                            "answers pre-filled). Press Enter to confirm an answer is still true, or give a new "
+                            "one; answers you never see are marked as carried over, not checked.")
     _interview(autosave, output, no_report, screen)
+
+
+def _start_rerun(autosave: Autosave, previous: Result, q: Questionnaire) -> Autosave:
+    from ..rerun import prefill_from
+
+    prefill = prefill_from(previous, q)
+    autosave.result = autosave.result.model_copy(update={
+        "answers": prefill, "previous": previous.id, "provenance": dict.fromkeys(prefill, "carried")})
+    return autosave
 
 
 @app.command()
@@ -162,14 +184,28 @@ def _continue(store: Store, path: Path, output: Path | None, no_report: bool, sc
 
 def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen: Screen) -> None:
     from ..interview import Interview, Mode
+    from ..rerun import confirmable, session_provenance
     from ..results import questionnaire_of
 
     q = questionnaire_of(autosave.result)
-    interview = Interview(q, autosave.result.answers)
+    rerun = autosave.result.previous is not None
+    to_confirm = confirmable(autosave.result) if rerun else {}
+    earlier = dict(autosave.result.provenance)
+    interview = Interview(q, autosave.result.answers, confirming=rerun,
+                          start="beginning" if rerun and not autosave.saved else "resume")
+    unchecked = [qid for qid, p in autosave.result.provenance.items() if p == "carried"]
+    if rerun and autosave.saved and unchecked:
+        interview.go_to(unchecked[0])  # a resumed rerun continues at the first answer not yet checked
+
+    def provenance(answers: dict[str, Answer]) -> dict[str, Provenance] | None:
+        return session_provenance(to_confirm, answers, interview.seen, earlier) if rerun else None
+
+    def save(answers: dict[str, Answer], complete: bool = False) -> Path:
+        return _save(autosave, answers, complete=complete, provenance=provenance(answers))
 
     def save_progress() -> None:
         try:
-            _save(autosave, interview.saved_answers())
+            save(interview.saved_answers())
         except ContentError as error:  # keep asking: the next answer tries again
             report_error(error)
             console.err().print("Your answers are kept while prepkit runs; the next answer tries to save again.")
@@ -178,23 +214,24 @@ def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen:
         mode = screen.run(interview, save_progress)
     except KeyboardInterrupt:
         if interview.answers:
-            _save(autosave, interview.saved_answers())
+            save(interview.saved_answers())
         screen.quit_message(autosave, interview, interrupted=True)
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
     if mode is Mode.QUIT:
         if interview.answers or autosave.saved:
-            _save(autosave, interview.saved_answers())
+            save(interview.saved_answers())
         screen.quit_message(autosave, interview)
         return
-    path = _save(autosave, interview.final_answers(), complete=True)
+    path = save(interview.final_answers(), complete=True)
     screen.saved(path)
     _finish(autosave.store, autosave.result, output, no_report)
 
 
-def _save(autosave: Autosave, answers: dict[str, Answer], *, complete: bool = False) -> Path:
+def _save(autosave: Autosave, answers: dict[str, Answer], *, complete: bool = False,
+          provenance: dict[str, Provenance] | None = None) -> Path:
     """Save, or a one-line error naming the file (full disk, lost permissions) instead of a traceback."""
     try:
-        return autosave.save(answers, complete=complete)
+        return autosave.save(answers, complete=complete, provenance=provenance)
     except OSError as error:
         raise _not_saved(autosave.path, error) from None
 
@@ -208,13 +245,14 @@ def _finish(store: Store, result: Result, output: Path | None, no_report: bool) 
     write_report_for(result, store, output=output, no_report=no_report)
 
 
-def _assess_from_file(q: Questionnaire, answers: Path, store: Store, output: Path | None, no_report: bool) -> None:
+def _assess_from_file(q: Questionnaire, answers: Path, store: Store, output: Path | None, no_report: bool,
+                      from_result: str | None = None) -> None:
     from rich.text import Text
 
     from ..rerun import save_answers_as_result
 
     try:
-        result = save_answers_as_result(answers, store, q)
+        result = save_answers_as_result(answers, store, q, previous=from_result)
     except OSError as error:
         raise _not_saved(store.results_dir, error) from None
     out = console.out()
