@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from .fsutil import write_private
 from .paths import bundled_templates
@@ -28,25 +27,10 @@ def render_html(rollup: Rollup, *, named: bool = False) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    """The same locked-down, tagged render as the capacity report: only template files may be read."""
+    from .report.pdf import render_pdf as render
 
-    templates = bundled_templates().resolve()
-
-    class TemplatesOnly(URLFetcher):  # type: ignore[misc]
-        """Refuses every URL but files inside the templates folder: no network, no other local file."""
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            from urllib.parse import unquote, urlsplit
-
-            parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve()
-            if parts.scheme != "file" or not path.is_relative_to(templates) or not path.is_file():
-                raise ValueError(f"refused to fetch {url}")
-            return super().fetch(url, headers)
-
-    fetcher = TemplatesOnly(allowed_protocols=["file"], allow_redirects=False)
-    return HTML(string=html, base_url=templates.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    return render(html, [bundled_templates()])
 
 
 def write_report(rollup: Rollup, target: Path, kind: str, *, named: bool = False) -> None:
