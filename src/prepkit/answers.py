@@ -66,6 +66,24 @@ def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -
     raise ValueError(f"{raw} is not on the scale of '{item.id}'; allowed: {_allowed(options, na=item.na)}")
 
 
+def answer_problem(q: Questionnaire, item: ProfileQuestion | Question, answer: Answer) -> str | None:
+    """Why a saved answer is not one item allows (a result file edited by hand), or None if it is."""
+    if isinstance(item, ProfileQuestion):
+        if answer.kind == "choice" and answer.choice in {choice.id for choice in item.choices}:
+            return None
+        shown = answer.choice if answer.kind == "choice" else answer.kind
+        return f"'{shown}' is not a choice of '{item.id}'; allowed: {', '.join(c.id for c in item.choices)}"
+    options = q.scale_of(item)
+    if answer.kind == "unknown" or (answer.kind == "na" and item.na):
+        return None
+    if answer.kind == "value" and answer.value is not None:
+        if any(float(option.value) == float(answer.value) for option in options):
+            return None
+        return f"{answer.value} is not on the scale of '{item.id}'; allowed: {_allowed(options, na=item.na)}"
+    shown = {"na": "na", "choice": f"choice '{answer.choice}'", "value": "a value answer without a value"}
+    return f"{shown[answer.kind]} is not an answer '{item.id}' takes; allowed: {_allowed(options, na=item.na)}"
+
+
 def _allowed(options: list[Any], *, na: bool) -> str:
     listed = ", ".join(f"{o.value} ({o.label})" for o in options)
     return listed + (", na, unknown" if na else ", unknown")

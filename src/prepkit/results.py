@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import ContentError, file_problem
 from .models import Answer, Questionnaire, Resource
 from .validation import problems_from
-from .yamlio import MAX_BYTES, Document, load_yaml, read_text
+from .yamlio import MAX_BYTES, Document, Loc, control_character_message, load_yaml, read_text
 
 RESULT_FORMAT = 1
 
@@ -130,13 +131,82 @@ def parse_result(path: Path, text: str | None = None) -> Result:
         raise file_problem(path, f"not a valid result file (JSON): {err.msg}", err.lineno, err.colno) from None
     except RecursionError:
         raise file_problem(path, "not a valid result file: nesting too deep") from None
+    except ValueError:  # an integer with thousands of digits (Python's int_max_str_digits)
+        line, column = _first_position(text, _LONG_NUMBER)
+        raise file_problem(path, "not a valid result file: a number has too many digits", line, column) from None
     if not isinstance(data, dict) or "format" not in data:
         raise file_problem(path, "not a prepkit result: expected a JSON object with a 'format' key")
     data = migrate(path, data)
     try:
-        return Result.model_validate(data)
+        result = Result.model_validate(data)
     except ValidationError as err:
         raise ContentError(problems_from(err, _positions(path, text, data), Result)) from None
+    # unsafe values first: an answer of NaN is reported once, as NaN, not again as off the scale
+    findings = list(_unsafe_values(data, ())) or result_findings(result)
+    if findings:
+        doc = _positions(path, text, data)
+        problems = [doc.problem(loc, message) for loc, message in findings]
+        raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
+    return result
+
+
+_LONG_NUMBER = re.compile(r"[0-9]{1000,}")
+
+
+def _first_position(text: str, pattern: re.Pattern[str]) -> tuple[int, int]:
+    found = pattern.search(text)
+    if found is None:
+        return 1, 1
+    offset = found.start()
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _unsafe_values(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """NaN, infinities, numbers beyond float range and control characters, anywhere in the data."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if message := control_character_message(key):
+                yield (*loc, key), f"key: {message}"
+            yield from _unsafe_values(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _unsafe_values(item, (*loc, i))
+    elif isinstance(data, str):
+        if message := control_character_message(data):
+            yield loc, message
+    elif isinstance(data, float) and not math.isfinite(data):
+        yield loc, f"{data} is not allowed; numbers must be finite"
+    elif isinstance(data, int) and not isinstance(data, bool) and abs(data) > 2**63:
+        yield loc, "the number is too large"
+
+
+def result_findings(result: Result) -> list[tuple[Loc, str]]:
+    """What makes an embedded snapshot or the answers unusable for scoring, each with its place.
+
+    An exported result is a file anyone can edit: its snapshot must be the questionnaire its hash
+    names and a valid questionnaire, and every answer must be one that questionnaire allows.
+    """
+    if result.snapshot is None:
+        return []
+    from .answers import answer_problem
+    from .checks import check_questionnaire
+    from .questionnaire import content_hash
+
+    q = result.snapshot.questionnaire
+    where: Loc = ("snapshot", "questionnaire")
+    if content_hash(q) != result.questionnaire.hash:
+        return [(("questionnaire", "hash"), "does not match the questionnaire snapshot in this file (the snapshot "
+                                            "was edited or damaged); the result cannot be trusted")]
+    findings = [((*where, *loc), message) for loc, message in check_questionnaire(q, result.snapshot.resources)]
+    if findings:
+        return findings
+    items = {item.id: item for item in [*q.profile, *(question for _, question in q.questions())]}
+    for qid, answer in result.answers.items():
+        item = items.get(qid)
+        message = f"unknown question '{qid}'" if item is None else answer_problem(q, item, answer)
+        if message:
+            findings.append((("answers", qid), message))
+    return findings
 
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
@@ -193,7 +263,7 @@ def migrate(path: Path | str, data: dict[str, Any]) -> dict[str, Any]:
 def _positions(path: Path, text: str, data: object) -> Document:
     """Re-read JSON as YAML (a superset) only to learn where values are, for error messages."""
     try:
-        doc = load_yaml(path, text)
+        doc = load_yaml(path, text, positions_only=True)
         doc.data = data
         return doc
     except ContentError:

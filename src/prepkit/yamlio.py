@@ -27,6 +27,17 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _SCALAR_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 }
+# C0 controls but tab and newline, DEL and C1: in text they can rewrite the terminal that shows it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character_message(text: str) -> str | None:
+    """Why text cannot be shown safely, or None: control characters are refused, not silently dropped."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return (f"control character U+{ord(found.group()):04X} is not allowed in text "
+            "(only tab and line breaks are)")
 
 
 class _Yaml12Loader(_BASE):  # type: ignore[misc, valid-type]
@@ -90,14 +101,18 @@ def read_text(path: Path) -> str:
         ) from None
 
 
-def load_yaml(path: Path, text: str | None = None) -> Document:
-    """Parse one YAML document into plain Python data plus positions; never constructs objects."""
+def load_yaml(path: Path, text: str | None = None, *, positions_only: bool = False) -> Document:
+    """Parse one YAML document into plain Python data plus positions; never constructs objects.
+
+    positions_only: keep going past bad values (they become None), for callers that only want positions.
+    """
     if text is None:
         text = read_text(path)
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
-        raise file_problem(path, "binary data (NUL byte) is not allowed in a YAML file", line)
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise file_problem(path, "binary data (NUL byte) is not allowed in a YAML file", line, column)
     loader = _Yaml12Loader(text)
     try:
         node = loader.get_single_node()
@@ -121,7 +136,7 @@ def load_yaml(path: Path, text: str | None = None) -> Document:
                                  "aliases must not multiply the document", mark.line + 1, mark.column + 1)
     builder = _Builder(doc, loader)
     doc.data = builder.build(node, (), 0)
-    if builder.problems:
+    if builder.problems and not positions_only:
         raise ContentError(builder.problems)
     return doc
 
@@ -149,6 +164,19 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [child for pair in node.value for child in pair]
     return []
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _fits_float(value: int) -> bool:
+    """Whether an integer can take part in arithmetic with floats (weights, scale values, scores)."""
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 class _TooBig(Exception):
@@ -205,10 +233,17 @@ class _Builder:
                                 "true/false, dates and null")
             return None
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
-            self._problem(node, f"invalid value {node.value!r}: {err}")
+            self._problem(node, f"invalid value {_shorten(node.value)!r}: {str(err).split(';')[0]}")
             return None
+        if isinstance(value, str) and (message := control_character_message(value)):
+            self._problem(node, message)
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and not _fits_float(value):
+            self._problem(node, f"the number {_shorten(node.value)} is too large")
+            return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
