@@ -12,7 +12,7 @@ from .errors import ContentError, Problem, UsageError
 from .models import Answer, AnswerDetail, AnswersFile, ProfileQuestion, Question, Questionnaire
 from .questionnaire import find_questionnaire, load_questionnaire
 from .scoring import applicability
-from .validation import suggest, validate_document
+from .validation import shown, suggest, validate_document
 from .yamlio import Document, Loc, load_yaml
 
 NA_WORDS = frozenset({"na", "n/a"})
@@ -40,7 +40,7 @@ def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -
         for choice in item.choices:
             if choice.id.casefold() == text:
                 return Answer(kind="choice", choice=choice.id, note=note, evidence=evidence)
-        raise ValueError(f"'{raw}' is not a choice of '{item.id}'; allowed: "
+        raise ValueError(f"'{shown(raw)}' is not a choice of '{item.id}'; allowed: "
                          f"{', '.join(c.id for c in item.choices)}")
     options = q.scale_of(item)
     if isinstance(raw, str):
@@ -58,7 +58,7 @@ def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -
         try:
             raw = float(text)
         except ValueError:
-            raise ValueError(f"'{raw}' is not on the scale of '{item.id}'; allowed: "
+            raise ValueError(f"'{shown(raw)}' is not on the scale of '{item.id}'; allowed: "
                              f"{_allowed(options, na=item.na)}") from None
     for option in options:
         if float(option.value) == float(raw):
@@ -102,7 +102,7 @@ def resolve_answers(q: Questionnaire, raw: Mapping[str, Any], doc: Document | No
     for qid, value in raw.items():
         item = items.get(str(qid))
         if item is None:
-            findings.append(((*loc, qid), f"unknown question '{qid}'{suggest(str(qid), items)}", True))
+            findings.append(((*loc, qid), f"unknown question '{shown(qid)}'{suggest(str(qid), items)}", True))
             continue
         if value is None:
             continue

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from .models import RESERVED_LABELS, ProfileQuestion, Question, Questionnaire, Resource, ResourceLibrary
-from .validation import suggest
+from .validation import shown, suggest
 from .yamlio import Loc
 
 
@@ -120,7 +120,7 @@ def _check_when(q: Questionnaire) -> Iterator[Finding]:
                     yield Finding(where, f"'{ref}' comes after '{item.id}'; a condition may only name an earlier "
                                          "question", True)
                 else:
-                    yield Finding(where, f"unknown question '{ref}'{suggest(ref, earlier)}", True)
+                    yield Finding(where, f"unknown question '{shown(ref)}'{suggest(ref, earlier)}", True)
                 continue
             allowed = _when_values(q, target)
             for i, value in enumerate(values):
@@ -129,9 +129,9 @@ def _check_when(q: Questionnaire) -> Iterator[Finding]:
                 else:
                     ok = _matches(value, allowed)
                 if not ok:
-                    shown = ", ".join(str(v) for v in allowed.values())
+                    listed = ", ".join(str(v) for v in allowed.values())
                     yield (*where, i) if len(values) > 1 else where, (
-                        f"'{value}' is not an answer of '{ref}'; allowed: {shown}")
+                        f"'{shown(value)}' is not an answer of '{ref}'; allowed: {listed}")
         earlier.setdefault(item.id, item)
 
 

@@ -31,12 +31,12 @@ def search_dirs() -> list[Path]:
 
 def load_library(path: Path) -> dict[str, Resource]:
     stat = path.stat()
-    return dict(_load_library_cached(path.resolve(), stat.st_mtime_ns, stat.st_size))
+    return dict(_load_library_cached(path.resolve(), path, stat.st_mtime_ns, stat.st_size))
 
 
 @lru_cache(maxsize=16)
-def _load_library_cached(path: Path, _mtime: int, _size: int) -> tuple[tuple[str, Resource], ...]:
-    doc = load_yaml(path)
+def _load_library_cached(_resolved: Path, path: Path, _mtime: int, _size: int) -> tuple[tuple[str, Resource], ...]:
+    doc = load_yaml(path)  # path as the user named it, for messages; the resolved one keys the cache
     library = validate_document(doc, ResourceLibrary)
     findings = check_library(library)
     if findings:

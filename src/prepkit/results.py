@@ -136,13 +136,16 @@ def parse_result(path: Path, text: str | None = None) -> Result:
         raise file_problem(path, "not a valid result file: a number has too many digits", line, column) from None
     if not isinstance(data, dict) or "format" not in data:
         raise file_problem(path, "not a prepkit result: expected a JSON object with a 'format' key")
-    data = migrate(path, data)
-    try:
-        result = Result.model_validate(data)
-    except ValidationError as err:
-        raise ContentError(problems_from(err, _positions(path, text, data), Result)) from None
-    # unsafe values first: an answer of NaN is reported once, as NaN, not again as off the scale
-    findings = list(_unsafe_values(data, ())) or result_findings(result)
+    # unsafe values first: control characters must not reach the terminal inside other messages,
+    # and an answer of NaN is reported once, as NaN, not again as off the scale
+    findings = list(_unsafe_values(data, ()))
+    if not findings:
+        data = migrate(path, data)
+        try:
+            result = Result.model_validate(data)
+        except ValidationError as err:
+            raise ContentError(problems_from(err, _positions(path, text, data), Result)) from None
+        findings = result_findings(result)
     if findings:
         doc = _positions(path, text, data)
         problems = [doc.problem(loc, message) for loc, message in findings]
@@ -197,7 +200,7 @@ def result_findings(result: Result) -> list[tuple[Loc, str]]:
     if content_hash(q) != result.questionnaire.hash:
         return [(("questionnaire", "hash"), "does not match the questionnaire snapshot in this file (the snapshot "
                                             "was edited or damaged); the result cannot be trusted")]
-    findings = [((*where, *loc), message) for loc, message in check_questionnaire(q, result.snapshot.resources)]
+    findings = [((*where, *f.loc), f.message) for f in check_questionnaire(q, result.snapshot.resources)]
     if findings:
         return findings
     items = {item.id: item for item in [*q.profile, *(question for _, question in q.questions())]}

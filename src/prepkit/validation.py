@@ -30,8 +30,16 @@ _TYPE_WORDS = {
 }
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """Text of a value for a message, cut short: a hostile file must not flood (or leak into) the output."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
+    if len(str(word)) > 200:  # no near miss is that long, and difflib would take its time
+        return ""
     close = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -60,8 +68,10 @@ def _is_tag(part: str) -> bool:
 
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     kind = error["type"]
-    where = error["loc"][-1] if error["loc"] else None
+    where = shown(error["loc"][-1]) if error["loc"] else None
     value = error.get("input")
+    if isinstance(value, str):
+        value = shown(value)
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, error["loc"])
@@ -102,7 +112,7 @@ def _describe(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return repr(value)
+    return repr(value) if len(repr(value)) <= 80 else shown(value)
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -136,7 +146,9 @@ def _inner_model(annotation: Any) -> Any:
 def validate_document(doc: Document, model: type[M]) -> M:
     """The model built from doc, or a ContentError listing every problem with its position."""
     if not isinstance(doc.data, dict):
-        what = "the file is empty" if doc.data is None else f"expected a mapping of keys, got {_describe(doc.data)}"
+        # the kind only, not the content: the file may be anything a path could name (/etc/passwd)
+        got = "text" if isinstance(doc.data, str) else "a list" if isinstance(doc.data, list) else "a single value"
+        what = "the file is empty" if doc.data is None else f"expected a mapping of keys, got {got}"
         raise ContentError([doc.problem((), what)])
     try:
         return model.model_validate(doc.data)
@@ -146,8 +158,11 @@ def validate_document(doc: Document, model: type[M]) -> M:
 
 def problems_from(err: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:
     seen: dict[Loc, list[str]] = {}
-    for error in err.errors():
-        loc = _data_loc(doc.data, error["loc"])
+    errors = [(error, _data_loc(doc.data, error["loc"])) for error in err.errors()]
+    deeper = {loc[:end] for _, loc in errors for end in range(len(loc))}
+    for error, loc in errors:
+        if error["type"].endswith("_type") and loc in deeper:
+            continue  # a union member the value did not take; the errors inside the one it took say more
         key = error["type"] in ("extra_forbidden",)
         message = _message(error, model)
         if error["type"] not in ("extra_forbidden", "missing"):
