@@ -142,9 +142,13 @@ def load_answers(path: Path, questionnaire: Questionnaire | str | None = None,
                                             "or pass --questionnaire")])
     else:
         try:
-            q = load_questionnaire(find_questionnaire(sheet.questionnaire, relative_to=path.parent))
+            q_path = find_questionnaire(sheet.questionnaire, relative_to=path.parent)
         except UsageError as err:
             raise ContentError([doc.problem(("questionnaire",), str(err))]) from None
+        if q_path.resolve() == path.resolve():
+            raise ContentError([doc.problem(("questionnaire",), "names this answers file itself; give the id "
+                                                               "or path of a questionnaire")])
+        q = load_questionnaire(q_path)
     answers = resolve_answers(q, sheet.answers, doc, base=base)
     return AnswerSheet(path=path, agency=sheet.agency, respondent=sheet.respondent,
                        date=sheet.date or dt.date.today(), questionnaire=q, answers=answers)

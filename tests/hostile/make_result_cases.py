@@ -83,7 +83,7 @@ def main() -> None:
     texts["res-nan-answer"] = valid.replace('"value": 2', '"value": NaN', 1)
     texts["res-infinite-number"] = valid.replace('"value": 2', '"value": 1e999', 1)
     texts["res-huge-int"] = valid.replace('"value": 2', '"value": ' + "9" * 5000, 1)
-    texts["res-truncated"] = valid[: len(valid) // 2]
+    texts["res-truncated"] = valid[: valid.rfind("\n", 0, len(valid) // 2)]  # cut at a line end, as a full disk would
     texts["res-empty"] = ""
     texts["res-array"] = "[1, 2, 3]\n"
     texts["res-deep-nesting"] = "[" * 5_000 + "]" * 5_000
