@@ -69,9 +69,8 @@ def _is_tag(part: str) -> bool:
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     kind = error["type"]
     where = shown(error["loc"][-1]) if error["loc"] else None
-    value = error.get("input")
-    if isinstance(value, str):
-        value = shown(value)
+    raw = error.get("input")
+    value = shown(raw) if isinstance(raw, str) else raw
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, error["loc"])
@@ -101,7 +100,7 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return "must not be empty"
     words = _TYPE_WORDS.get(kind)
     if words:
-        return f"expected {words}, got {_describe(value)}"
+        return f"expected {words}, got {_describe(raw)}"
     return str(error["msg"])
 
 
@@ -112,7 +111,9 @@ def _describe(value: Any) -> str:
         return str(value).lower()
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return repr(value) if len(repr(value)) <= 80 else shown(value)
+    if isinstance(value, str) and len(value) > 60:
+        return f"'{shown(value)}'"
+    return repr(value)
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
