@@ -241,7 +241,8 @@ class _Builder:
         except (yaml.YAMLError, ValueError, OverflowError) as err:
             self._problem(node, f"invalid value {_shorten(node.value)!r}: {str(err).split(';')[0]}")
             return None
-        if isinstance(value, str) and (message := control_character_message(value)):
+        # isprintable() is a quick pass for the common one-line text; only the rest needs the search
+        if isinstance(value, str) and not value.isprintable() and (message := control_character_message(value)):
             self._problem(node, message)
             return None
         if isinstance(value, int) and not isinstance(value, bool) and not _fits_float(value):
