@@ -125,8 +125,21 @@ def parse_result(path: Path, text: str | None = None) -> Result:
     """A result file, or a ContentError naming its line and what is wrong."""
     if text is None:
         text = read_text(path)
+    unsafe_numbers: list[str] = []  # NaN, infinities and huge integers, walked to their place below
+
+    def real(literal: str) -> float:
+        value = float(literal)
+        if not math.isfinite(value):
+            unsafe_numbers.append(literal)
+        return value
+
+    def integer(literal: str) -> int:
+        if len(literal) > 18:
+            unsafe_numbers.append(literal)
+        return int(literal)
+
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=real, parse_constant=real, parse_int=integer)
     except json.JSONDecodeError as err:
         raise file_problem(path, f"not a valid result file (JSON): {err.msg}", err.lineno, err.colno) from None
     except RecursionError:
@@ -138,7 +151,8 @@ def parse_result(path: Path, text: str | None = None) -> Result:
         raise file_problem(path, "not a prepkit result: expected a JSON object with a 'format' key")
     # unsafe values first: control characters must not reach the terminal inside other messages,
     # and an answer of NaN is reported once, as NaN, not again as off the scale
-    findings = list(_unsafe_values(data, ()))
+    suspicious = unsafe_numbers or _may_hold_control_characters(text)
+    findings = list(_unsafe_values(data, ())) if suspicious else []
     if not findings:
         data = migrate(path, data)
         try:
@@ -154,6 +168,15 @@ def parse_result(path: Path, text: str | None = None) -> Result:
 
 
 _LONG_NUMBER = re.compile(r"[0-9]{1000,}")
+# Control characters in a JSON text: escaped, or raw DEL and C1 (JSON allows those raw).
+_ESCAPED_CONTROL = re.compile(r"\\u00(?:[01][0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+_RAW_CONTROL = re.compile(r"[\x7f-\x9f]")
+
+
+def _may_hold_control_characters(text: str) -> bool:
+    """A quick look at the text first: reading thousands of ordinary results must stay fast."""
+    return ("\\u00" in text and _ESCAPED_CONTROL.search(text) is not None) or "\x7f" in text or (
+        not text.isascii() and _RAW_CONTROL.search(text) is not None)
 
 
 def _first_position(text: str, pattern: re.Pattern[str]) -> tuple[int, int]:
