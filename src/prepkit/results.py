@@ -152,7 +152,7 @@ def parse_result(path: Path, text: str | None = None) -> Result:
     # unsafe values first: control characters must not reach the terminal inside other messages,
     # and an answer of NaN is reported once, as NaN, not again as off the scale
     suspicious = unsafe_numbers or _may_hold_control_characters(text)
-    findings = list(_unsafe_values(data, ())) if suspicious else []
+    findings = [(loc, message, False) for loc, message in _unsafe_values(data, ())] if suspicious else []
     if not findings:
         data = migrate(path, data)
         try:
@@ -162,7 +162,7 @@ def parse_result(path: Path, text: str | None = None) -> Result:
         findings = result_findings(result)
     if findings:
         doc = _positions(path, text, data)
-        problems = [doc.problem(loc, message) for loc, message in findings]
+        problems = [doc.problem(loc, message, key=at_key) for loc, message, at_key in findings]
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
     return result
 
@@ -206,7 +206,7 @@ def _unsafe_values(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
         yield loc, "the number is too large"
 
 
-def result_findings(result: Result) -> list[tuple[Loc, str]]:
+def result_findings(result: Result) -> list[tuple[Loc, str, bool]]:
     """What makes an embedded snapshot or the answers unusable for scoring, each with its place.
 
     An exported result is a file anyone can edit: its snapshot must be the questionnaire its hash
@@ -222,8 +222,8 @@ def result_findings(result: Result) -> list[tuple[Loc, str]]:
     where: Loc = ("snapshot", "questionnaire")
     if content_hash(q) != result.questionnaire.hash:
         return [(("questionnaire", "hash"), "does not match the questionnaire snapshot in this file (the snapshot "
-                                            "was edited or damaged); the result cannot be trusted")]
-    findings = [((*where, *f.loc), f.message) for f in check_questionnaire(q, result.snapshot.resources)]
+                                            "was edited or damaged); the result cannot be trusted", False)]
+    findings = [((*where, *f.loc), f.message, f.at_key) for f in check_questionnaire(q, result.snapshot.resources)]
     if findings:
         return findings
     items = {item.id: item for item in [*q.profile, *(question for _, question in q.questions())]}
@@ -231,7 +231,7 @@ def result_findings(result: Result) -> list[tuple[Loc, str]]:
         item = items.get(qid)
         message = f"unknown question '{qid}'" if item is None else answer_problem(q, item, answer)
         if message:
-            findings.append((("answers", qid), message))
+            findings.append((("answers", qid), message, False))
     return findings
 
 

@@ -112,8 +112,7 @@ def load_yaml(path: Path, text: str | None = None, *, positions_only: bool = Fal
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise file_problem(path, "binary data (NUL byte) is not allowed in a YAML file", line, column)
+        raise file_problem(path, "binary data (NUL byte) is not allowed in a YAML file", line)
     loader = _Yaml12Loader(text)
     try:
         node = loader.get_single_node()
