@@ -4,8 +4,9 @@
 
 Every figure is the median of --runs runs, each measured as its own process (as a user would run it)
 unless the row says "in-process", with its baseline measured in the same run, interleaved with it so
-that a busy machine slows both alike. Peak memory is the child's ru_maxrss (os.wait4). Rows whose
-command is not in this checkout print "n/a (command not available)".
+that a busy machine slows both alike. Peak memory is the child's maximum resident set size, from
+/usr/bin/time (else os.wait4). Rows whose command is not in this checkout print
+"n/a (command not available)".
 """
 
 from __future__ import annotations
@@ -67,14 +68,24 @@ class Run:
     cpu_seconds: float = 0.0  # in-process rows only
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
 def run(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Run:
-    """One process, timed by the wall clock, with its own peak resident memory."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(elapsed, usage.ru_maxrss / 1024, proc.returncode)
+    """One process, timed by the wall clock, with its own peak resident memory.
+
+    Linux keeps a process's peak memory across exec, so a child forked straight from this (large)
+    process would report at least this process's size; /usr/bin/time forks it from a small one.
+    """
+    with tempfile.NamedTemporaryFile("r") as report:
+        wrapper = [str(GNU_TIME), "-f", "%M", "-o", report.name] if GNU_TIME.exists() else []
+        started = time.perf_counter()
+        proc = subprocess.Popen([*wrapper, *cmd], env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        peak_kb = int(report.read().split()[-1]) if wrapper else usage.ru_maxrss
+    return Run(elapsed, peak_kb / 1024, os.waitstatus_to_exitcode(status))
 
 
 def paired(runs: int, subject: Callable[[], Run], baseline: Callable[[], Run]) -> tuple[Run, Run]:
