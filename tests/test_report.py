@@ -17,7 +17,7 @@ from prepkit.answers import load_answers
 from prepkit.compare import compare, comparison_json
 from prepkit.models import Answer
 from prepkit.report import render_report_html, write_report
-from prepkit.report.context import build_context
+from prepkit.report.context import ResourceView, build_context
 from prepkit.report.html import template_dirs
 from prepkit.report.loading import load_subject
 from prepkit.report.pdf import local_path, make_fetcher, render_pdf
@@ -138,11 +138,11 @@ def test_every_number_equals_score_json(tmp_path: Path) -> None:
         assert row.group(2) == "Developing" and domain["level"] == "developing"
     overall = re.search(r'<span class="score-number">([^<]+)</span>', html)
     assert overall is not None and overall.group(1) == f"{data['overall']['score']:.1f}"
-    ranked = re.findall(r'<p class="gap-question">([^<]+)</p>', html)
+    ranked = re.findall(r'<p class="gap-question">(\d+)\. ([^<]+)</p>', html)
     assert len(ranked) == len(data["gaps"])
     texts = {"planning-policy": "Is there a written active assailant policy?",
              "schools-drills": "Did officers drill in a school this year?"}
-    assert ranked == [texts[g["question"]] for g in data["gaps"]]
+    assert ranked == [(str(rank), texts[g["question"]]) for rank, g in enumerate(data["gaps"], start=1)]
 
 
 def test_gain_is_the_exact_rescored_difference() -> None:
@@ -199,8 +199,10 @@ def test_comparison_and_trend_from_the_store(tmp_path: Path, hermetic: Path) -> 
     expected = comparison_json(compare(q, score(q, before.answers), q, score(q, latest.answers)))
     assert "Change since 2026-05-01" in html
     assert expected["closed_gaps"] == ["schools-drills"]
-    closed = html.split("Closed gaps (1)", 1)[1].split("</table>", 1)[0]
+    closed = html.split("Closed gaps (1)", 1)[1].split("</ul>", 1)[0]
     assert "Did officers drill in a school this year?" in closed
+    changes = html.split("<h3>Changed answers</h3>", 1)[1].split("<h3>Trend</h3>", 1)[0]
+    assert changes.count("Did officers drill in a school this year?") == 1  # closed, so not again as improved
     overall = re.search(r'<th scope="row">Overall</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td>'
                         r'<td class="num delta-up">([^<]+)</td>', html)
     assert overall is not None
@@ -306,8 +308,25 @@ def test_answer_provenance_is_shown_per_question() -> None:
                                                              "planning-review": "reverified"}})
     html = render_report_html(result)
     findings = html.split('id="domains"', 1)[1]
-    policy = findings.split("planning-policy", 1)[1].split("</tr>", 1)[0]
-    review = findings.split("planning-review", 1)[1].split("</tr>", 1)[0]
-    assert "carried over, not reviewed" in policy
-    assert "re-verified" in review
-    assert "carried over" not in findings.split("schools-maps", 1)[1].split("</tr>", 1)[0]
+
+    def item(qid: str) -> str:
+        """The findings list item that names question qid."""
+        at = findings.index(f" · {qid}")
+        return findings[findings.rindex("<li", 0, at):findings.index("</li>", at)]
+
+    assert "carried over, not reviewed" in item("planning-policy")
+    assert "re-verified" in item("planning-review")
+    assert "carried over" not in item("schools-maps")
+
+
+def test_resources_are_cited_by_short_title_and_listed_in_full() -> None:
+    title = "IS-100.c: Introduction to the Incident Command System"
+    view = ResourceView("fema-is-100", title, "FEMA", 2019, None, None, None)
+    assert view.short_title == "IS-100.c"
+    assert ResourceView("x", "Stop the Bleed", None, None, None, None, None).short_title == "Stop the Bleed"
+    assert ResourceView("x", ": odd", None, None, None, None, None).short_title == ": odd"
+    html = render_report_html(mini_result())
+    plan = html.split('id="actions"', 1)[1].split("</section>", 1)[0]
+    resources = html.split('id="resources"', 1)[1]
+    assert "Resources: A Mini Guide &amp; Checklist" in plan
+    assert '<p class="res-title">A Mini Guide &amp; Checklist</p>' in resources

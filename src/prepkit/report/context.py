@@ -45,6 +45,12 @@ class ResourceView:
     summary: str | None
 
     @property
+    def short_title(self) -> str:
+        """The title up to its subtitle ("IS-100.c: Introduction to ..." is cited as "IS-100.c")."""
+        head, colon, _ = self.title.partition(": ")
+        return head if colon and head.strip() else self.title
+
+    @property
     def source(self) -> str:
         return ", ".join(part for part in (self.publisher, str(self.year) if self.year else None) if part)
 
@@ -136,6 +142,18 @@ class ComparisonView:
     not_comparable: list[ChangeView]
     removed: list[ChangeView]
     chart: charts.PairedBars
+
+    @property
+    def improved_gaps(self) -> list[ChangeView]:
+        """Improved answers that are still below the top of their scale (closed gaps are improved too)."""
+        closed = {c.question_id for c in self.closed_gaps}
+        return [c for c in self.improved if c.question_id not in closed]
+
+    @property
+    def regressed_gaps(self) -> list[ChangeView]:
+        """Regressed answers that were already gaps before (new gaps are regressed too)."""
+        new = {c.question_id for c in self.new_gaps}
+        return [c for c in self.regressed if c.question_id not in new]
 
 
 @dataclass(frozen=True)
