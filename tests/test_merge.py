@@ -207,3 +207,21 @@ def test_merge_command_errors_are_one_line_without_traceback(tmp_path: Path) -> 
     proc = run_prepkit("merge", str(a), str(b))
     assert proc.returncode == 2
     assert proc.stderr.startswith("Error: the results name different agencies") and "Traceback" not in proc.stderr
+
+
+def test_the_report_of_a_team_result_lists_the_disagreements_to_discuss() -> None:
+    from prepkit.report import render_report_html
+
+    merged = merge_team([member(full(**{"planning-policy": 0}), "Lt <A>"),
+                         member(full(**{"planning-policy": 3}), "Sgt B")])
+    html = render_report_html(merged)
+    assert 'href="#team"' in html
+    section = html[html.index('id="team"'):]
+    section = section[:section.index("</section>")]
+    assert "Lt &lt;A&gt;, Sgt B" in section and "<A>" not in section
+    assert "Is there a written active assailant policy?" in section
+    assert "Consensus: Not in place" in section and "Lt &lt;A&gt;: Not in place; Sgt B: Fully in place" in section
+    alone = render_report_html(merge_team([member(full(), "a"), member(full(), "b")]))
+    assert "No question showed a wide disagreement." in alone
+    single = merge_team([member(full(), "a"), member(full(), "b")]).model_copy(update={"team": None})
+    assert 'id="team"' not in render_report_html(single)

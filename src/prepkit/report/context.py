@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..compare import compare, comparison_json
+from ..merge import DiscussionItem, discussion_items
 from ..models import Answer, Domain, Question, Questionnaire, Resource
 from ..results import Result, questionnaire_of
 from ..scoring import Scorecard, applicability, score, scorecard_json
@@ -213,6 +214,9 @@ class ReportContext:
     domain_chart: charts.Bars
     generator: str = "prepkit"
     top: list[GapView] = field(default_factory=list)
+    # A team result (prepkit merge): who answered, and where they disagreed, to discuss.
+    team_respondents: list[str] = field(default_factory=list)
+    disagreements: list[DiscussionItem] = field(default_factory=list)
 
 
 def build_context(result: Result, *, compare_to: Result | None = None, history: list[Result] | None = None,
@@ -249,7 +253,9 @@ def build_context(result: Result, *, compare_to: Result | None = None, history: 
         resources=sorted((_resource(r) for r in q.library.values()), key=lambda r: r.title.casefold()),
         domain_chart=charts.domain_bars([(d.title, d.value) for d in domains],
                                         [(level.label, level.min) for level in q.levels[1:]]),
-        generator=generator)
+        generator=generator,
+        team_respondents=[r.respondent for r in result.team.respondents] if result.team else [],
+        disagreements=discussion_items(q, result))
 
 
 def _resource(resource: Resource) -> ResourceView:
