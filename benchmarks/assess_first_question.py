@@ -26,8 +26,13 @@ def first_question_seconds(questionnaire: str, store: str) -> tuple[float, float
     env = {**os.environ, "PREPKIT_STORE": store, "NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "80", "LINES": "40"}
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    child = pexpect.spawn(sys.executable, ["-m", "prepkit", "assess", questionnaire, "--agency", "Bench",
-                                           "--respondent", ""], env=env, encoding="utf-8", timeout=30)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "prepkit", "assess", questionnaire, "--agency", "Bench", "--respondent", ""],
+        env=env,
+        encoding="utf-8",
+        timeout=30,
+    )
     child.expect("Answer: ")
     elapsed = time.perf_counter() - started
     child.sendline("q")
@@ -45,9 +50,11 @@ def main() -> None:
         samples = [first_question_seconds(questionnaire, store) for _ in range(runs)]
     times = [wall for wall, _ in samples]
     cpus = [cpu for _, cpu in samples]
-    print(f"first question after: median {statistics.median(times) * 1000:.0f} ms, "
-          f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms ({runs} runs); "
-          f"CPU per run: median {statistics.median(cpus) * 1000:.0f} ms, min {min(cpus) * 1000:.0f} ms")
+    print(
+        f"first question after: median {statistics.median(times) * 1000:.0f} ms, "
+        f"min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms ({runs} runs); "
+        f"CPU per run: median {statistics.median(cpus) * 1000:.0f} ms, min {min(cpus) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -80,8 +80,9 @@ def run(cmd: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Run
     with tempfile.NamedTemporaryFile("r") as report:
         wrapper = [str(GNU_TIME), "-f", "%M", "-o", report.name] if GNU_TIME.exists() else []
         started = time.perf_counter()
-        proc = subprocess.Popen([*wrapper, *cmd], env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*wrapper, *cmd], env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
         peak_kb = int(report.read().split()[-1]) if wrapper else usage.ru_maxrss
@@ -100,9 +101,15 @@ def paired(runs: int, subject: Callable[[], Run], baseline: Callable[[], Run]) -
         failed = [r for r in side if r.returncode not in (0,)]
         if failed:
             raise RuntimeError(f"a measured command failed with exit code {failed[0].returncode}")
-    return tuple(Run(statistics.median(r.seconds for r in side), max(r.max_rss_mb for r in side), 0,
-                     statistics.median(r.cpu_seconds for r in side)) for side in (subjects, baselines))  # type: ignore[return-value]
-
+    return tuple(
+        Run(
+            statistics.median(r.seconds for r in side),
+            max(r.max_rss_mb for r in side),
+            0,
+            statistics.median(r.cpu_seconds for r in side),
+        )
+        for side in (subjects, baselines)
+    )  # type: ignore[return-value]
 
 
 def ms(seconds: float) -> str:
@@ -126,8 +133,13 @@ class Bench:
         self.runs = runs
         self.work = work
         self.store = work / "store"
-        self.env = {**os.environ, "PREPKIT_STORE": str(self.store), "NO_COLOR": "1", "COLUMNS": "100",
-                    "PREPKIT_QUESTIONNAIRES": ""}
+        self.env = {
+            **os.environ,
+            "PREPKIT_STORE": str(self.store),
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+            "PREPKIT_QUESTIONNAIRES": "",
+        }
         self.env.pop("PREPKIT_DEBUG", None)
         self.commands = available_commands()
         (work / "bare.py").write_text(BARE_APP)
@@ -147,16 +159,37 @@ class Bench:
     def startup(self) -> None:
         subject, base = paired(self.runs, self.prepkit("--help"), self.bare)
         ratio = subject.seconds / base.seconds
-        self.rows.append(Row("start-up: `prepkit --help` vs a bare typer app", ms(subject.seconds),
-                             ms(base.seconds), "≤ 1.5×", f"{ratio:.2f}×, {verdict(ratio <= 1.5)}"))
-        probe = ("import runpy, sys\nsys.argv = ['prepkit', '--help']\n"
-                 "try:\n    runpy.run_module('prepkit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-                 f"print('\\n'.join(m for m in sys.modules if m.startswith({HEAVY!r})), file=sys.stderr)")
+        self.rows.append(
+            Row(
+                "start-up: `prepkit --help` vs a bare typer app",
+                ms(subject.seconds),
+                ms(base.seconds),
+                "≤ 1.5×",
+                f"{ratio:.2f}×, {verdict(ratio <= 1.5)}",
+            )
+        )
+        probe = (
+            "import runpy, sys\nsys.argv = ['prepkit', '--help']\n"
+            "try:\n    runpy.run_module('prepkit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            f"print('\\n'.join(m for m in sys.modules if m.startswith({HEAVY!r})), file=sys.stderr)"
+        )
         proc = subprocess.run([PY, "-c", probe], env=self.env, capture_output=True, text=True, check=False)
-        heavy = sorted({line.split(".")[0] if not line.startswith("prepkit") else "prepkit.report"
-                        for line in proc.stderr.splitlines() if line})
-        self.rows.append(Row("`--help` imports WeasyPrint, Jinja2, report code", ", ".join(heavy) or "none",
-                             "—", "none", verdict(not heavy)))
+        heavy = sorted(
+            {
+                line.split(".")[0] if not line.startswith("prepkit") else "prepkit.report"
+                for line in proc.stderr.splitlines()
+                if line
+            }
+        )
+        self.rows.append(
+            Row(
+                "`--help` imports WeasyPrint, Jinja2, report code",
+                ", ".join(heavy) or "none",
+                "—",
+                "none",
+                verdict(not heavy),
+            )
+        )
 
     def first_question(self) -> None:
         what = "time to first question: `prepkit assess` in a pty"
@@ -171,8 +204,14 @@ class Bench:
 
         def once() -> Run:
             started = time.perf_counter()
-            child = pexpect.spawn(PY, ["-m", "prepkit", "assess", name, "--agency", "Bench", "--respondent", ""],
-                                  env=env, encoding="utf-8", timeout=30, dimensions=(40, 100))
+            child = pexpect.spawn(
+                PY,
+                ["-m", "prepkit", "assess", name, "--agency", "Bench", "--respondent", ""],
+                env=env,
+                encoding="utf-8",
+                timeout=30,
+                dimensions=(40, 100),
+            )
             child.expect(r"Answer( \[[^\]]*\])?: ")
             elapsed = time.perf_counter() - started
             child.terminate(force=True)
@@ -181,8 +220,15 @@ class Bench:
 
         subject, base = paired(self.runs, once, self.bare)
         label = what + ("" if bundled.is_file() else " (fixture mini.yaml: active-assailant not bundled)")
-        self.rows.append(Row(label, ms(subject.seconds), f"{ms(base.seconds)} (bare typer start-up)",
-                             "≤ 400 ms", verdict(subject.seconds <= 0.4)))
+        self.rows.append(
+            Row(
+                label,
+                ms(subject.seconds),
+                f"{ms(base.seconds)} (bare typer start-up)",
+                "≤ 400 ms",
+                verdict(subject.seconds <= 0.4),
+            )
+        )
 
     def questionnaires(self) -> None:
         folder = REPO / "questionnaires"
@@ -191,9 +237,15 @@ class Bench:
         if bundled:
             subject, base = paired(self.runs, self.prepkit("validate", *map(str, bundled)), version)
             names = ", ".join(p.name for p in bundled)
-            self.rows.append(Row(f"validate every bundled file ({names})", ms(subject.seconds),
-                                 f"{ms(base.seconds)} (`prepkit --version`)", "—",
-                                 f"net {ms(subject.seconds - base.seconds)}"))
+            self.rows.append(
+                Row(
+                    f"validate every bundled file ({names})",
+                    ms(subject.seconds),
+                    f"{ms(base.seconds)} (`prepkit --version`)",
+                    "—",
+                    f"net {ms(subject.seconds - base.seconds)}",
+                )
+            )
         else:
             self.rows.append(Row("validate every bundled questionnaire", "n/a (none bundled yet)", "—", "—", "—"))
         big = self.work / "big.yaml"
@@ -201,20 +253,32 @@ class Bench:
         (self.work / "big-answers.yaml").write_text(answers_text("big.yaml", 2000))
         subject, base = paired(self.runs, self.prepkit("validate", "big.yaml", cwd=self.work), version)
         net = subject.seconds - base.seconds
-        self.rows.append(Row("load + validate 2,000 questions: `prepkit validate`", ms(subject.seconds),
-                             f"{ms(base.seconds)} (`prepkit --version`)", "net ≤ 300 ms",
-                             f"net {ms(net)}, {verdict(net <= 0.3)}"))
+        self.rows.append(
+            Row(
+                "load + validate 2,000 questions: `prepkit validate`",
+                ms(subject.seconds),
+                f"{ms(base.seconds)} (`prepkit --version`)",
+                "net ≤ 300 ms",
+                f"net {ms(net)}, {verdict(net <= 0.3)}",
+            )
+        )
         subject, base = paired(self.runs, self.prepkit("score", "big-answers.yaml", "--json", cwd=self.work), version)
-        self.rows.append(Row("score 2,000 answers: `prepkit score --json` (loads both files)", ms(subject.seconds),
-                             f"{ms(base.seconds)} (`prepkit --version`)", "—",
-                             f"net {ms(subject.seconds - base.seconds)}"))
+        self.rows.append(
+            Row(
+                "score 2,000 answers: `prepkit score --json` (loads both files)",
+                ms(subject.seconds),
+                f"{ms(base.seconds)} (`prepkit --version`)",
+                "—",
+                f"net {ms(subject.seconds - base.seconds)}",
+            )
+        )
         self.in_process(big)
 
     def in_process(self, big: Path) -> None:
         import yaml
 
-        from prepkit.answers import load_answers
-        from prepkit.questionnaire import load_questionnaire
+        from prepkit.content.answers import load_answers
+        from prepkit.content.questionnaire import load_questionnaire
         from prepkit.scoring import score
 
         text = big.read_text()
@@ -228,10 +292,15 @@ class Bench:
             return Run(_timed(parse), 0.0, 0, _cpu(parse))
 
         subject, base = paired(self.runs, ours, floor)
-        self.rows.append(Row("in-process: load + validate 2,000 questions (`load_questionnaire`), wall / CPU",
-                             f"{ms(subject.seconds)} / {ms(subject.cpu_seconds)}",
-                             f"{ms(base.seconds)} / {ms(base.cpu_seconds)} (PyYAML C `safe_load` only)",
-                             "≤ 300 ms (CPU)", verdict(subject.cpu_seconds <= 0.3)))
+        self.rows.append(
+            Row(
+                "in-process: load + validate 2,000 questions (`load_questionnaire`), wall / CPU",
+                f"{ms(subject.seconds)} / {ms(subject.cpu_seconds)}",
+                f"{ms(base.seconds)} / {ms(base.cpu_seconds)} (PyYAML C `safe_load` only)",
+                "≤ 300 ms (CPU)",
+                verdict(subject.cpu_seconds <= 0.3),
+            )
+        )
         sheet = load_answers(self.work / "big-answers.yaml")
         scores = [_timed(lambda: score(sheet.questionnaire, sheet.answers)) for _ in range(self.runs)]
         self.rows.append(Row("in-process: `score()` of 2,000 answers", ms(statistics.median(scores)), "—", "—", "—"))
@@ -247,8 +316,8 @@ class Bench:
             return
         import weasyprint
 
-        from prepkit.answers import load_answers
-        from prepkit.results import new_result
+        from prepkit.content.answers import load_answers
+        from prepkit.results.model import new_result
 
         bundled = REPO / "questionnaires" / "active-assailant.yaml"
         pack = self.work / "report-pack"
@@ -259,7 +328,7 @@ class Bench:
         else:
             questions = 120
             (pack / "q.yaml").write_text(questionnaire_text(questions, domains=12))
-        from prepkit.questionnaire import load_questionnaire
+        from prepkit.content.questionnaire import load_questionnaire
 
         q = load_questionnaire(pack / "q.yaml")
         ids = [p.id for p in q.profile] + [question.id for _, question in q.questions()]
@@ -286,8 +355,15 @@ class Bench:
 
         subject, base = paired(self.runs, ours, bare)
         size = f"{len(ids)} questions" if not questions else f"generated, {questions} questions"
-        self.rows.append(Row(f"{what} (in-process, {size})", ms(subject.seconds), ms(base.seconds), "—",
-                             f"{subject.seconds / base.seconds:.2f}×"))
+        self.rows.append(
+            Row(
+                f"{what} (in-process, {size})",
+                ms(subject.seconds),
+                ms(base.seconds),
+                "—",
+                f"{subject.seconds / base.seconds:.2f}×",
+            )
+        )
 
     def stores(self) -> None:
         have_history, have_rollup = "history" in self.commands, "rollup" in self.commands
@@ -295,33 +371,52 @@ class Bench:
             self.rows.append(Row("`prepkit history --json` over 1,000 results", NA, "—", "—", "—"))
         if not have_rollup:
             self.rows.append(Row("`prepkit rollup --json` over 10,000 results", NA, "—", "—", "—"))
-        for wanted, count, agencies, args in ((have_history, 1000, 50, ["history", "--json"]),
-                                              (have_rollup, 10_000, 2000, ["rollup", "--json"])):
+        for wanted, count, agencies, args in (
+            (have_history, 1000, 50, ["history", "--json"]),
+            (have_rollup, 10_000, 2000, ["rollup", "--json"]),
+        ):
             if not wanted:
                 continue
             root = self.work / f"store-{count}"
             make_store(root, count, agencies)
             env_store = ["--store", str(root)] if args[0] == "history" else [str(root)]
-            floor = ("import json, pathlib\n"
-                     f"for p in sorted(pathlib.Path({str(root / 'results')!r}).glob('*.json')):\n"
-                     "    json.loads(p.read_text())\n")
+            floor = (
+                "import json, pathlib\n"
+                f"for p in sorted(pathlib.Path({str(root / 'results')!r}).glob('*.json')):\n"
+                "    json.loads(p.read_text())\n"
+            )
             subject, base = paired(self.runs, self.prepkit(*args, *env_store), self.python(floor))
-            self.rows.append(Row(f"`prepkit {args[0]} --json` over {count:,} results",
-                                 f"{ms(subject.seconds)}, peak {subject.max_rss_mb:.0f} MB",
-                                 f"{ms(base.seconds)}, peak {base.max_rss_mb:.0f} MB (json.loads of every file)",
-                                 "—", f"{subject.seconds / base.seconds:.2f}×"))
+            self.rows.append(
+                Row(
+                    f"`prepkit {args[0]} --json` over {count:,} results",
+                    f"{ms(subject.seconds)}, peak {subject.max_rss_mb:.0f} MB",
+                    f"{ms(base.seconds)}, peak {base.max_rss_mb:.0f} MB (json.loads of every file)",
+                    "—",
+                    f"{subject.seconds / base.seconds:.2f}×",
+                )
+            )
 
     def hostile(self) -> None:
         cases = REPO / "tests" / "hostile" / "cases"
         files = sorted(p.name for p in cases.iterdir())
         once = {name: run([*PREPKIT, "validate", name], self.env, cases).seconds for name in files}
         slowest = sorted(once, key=once.__getitem__, reverse=True)[:3]
-        medians = {name: statistics.median(run([*PREPKIT, "validate", name], self.env, cases).seconds
-                                           for _ in range(self.runs)) for name in slowest}
+        medians = {
+            name: statistics.median(
+                run([*PREPKIT, "validate", name], self.env, cases).seconds for _ in range(self.runs)
+            )
+            for name in slowest
+        }
         worst = max(medians, key=medians.__getitem__)
-        self.rows.append(Row(f"hostile corpus: slowest of {len(files)} files on its own (`{worst}`)",
-                             ms(medians[worst]), f"median of all files once: {ms(statistics.median(once.values()))}",
-                             "< 2 s each", verdict(medians[worst] < 2)))
+        self.rows.append(
+            Row(
+                f"hostile corpus: slowest of {len(files)} files on its own (`{worst}`)",
+                ms(medians[worst]),
+                f"median of all files once: {ms(statistics.median(once.values()))}",
+                "< 2 s each",
+                verdict(medians[worst] < 2),
+            )
+        )
 
 
 def _cpu(fn: Callable[[], object]) -> float:
@@ -339,10 +434,10 @@ def _timed(fn: Callable[[], object]) -> float:
 
 def make_store(root: Path, count: int, agencies: int) -> None:
     """A store of `count` results of a 150-question questionnaire, written directly as prepkit would."""
-    from prepkit.models import Answer
-    from prepkit.questionnaire import load_questionnaire
-    from prepkit.results import new_result, result_json
-    from prepkit.store import Store
+    from prepkit.content.models import Answer
+    from prepkit.content.questionnaire import load_questionnaire
+    from prepkit.results.model import new_result, result_json
+    from prepkit.results.store import Store
 
     if (root / "results").is_dir() and len(list((root / "results").iterdir())) == count:
         return
@@ -358,8 +453,11 @@ def make_store(root: Path, count: int, agencies: int) -> None:
     for i in range(count):
         data = dict(template)
         date = start + dt.timedelta(days=i * 3 % 2000)
-        data.update(id=f"{date:%Y%m%d}-000000-agency-{i % agencies}-bench-{i:06x}", agency=f"Agency {i % agencies}",
-                    date=date.isoformat())
+        data.update(
+            id=f"{date:%Y%m%d}-000000-agency-{i % agencies}-bench-{i:06x}",
+            agency=f"Agency {i % agencies}",
+            date=date.isoformat(),
+        )
         answers = {"has-schools": Answer(kind="choice", choice="yes").model_dump()}
         for question in questions:
             answers[question.id] = Answer(kind="value", value=rng.choice(q.scale_of(question)).value).model_dump()
@@ -377,15 +475,21 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} "
-            f"{platform.release()}, load average {load:.1f} at start")
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()} "
+        f"{platform.release()}, load average {load:.1f} at start"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median); default 5")
-    parser.add_argument("--only", nargs="*", default=None,
-                        help="rows to run: startup first_question questionnaires report stores hostile")
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=None,
+        help="rows to run: startup first_question questionnaires report stores hostile",
+    )
     args = parser.parse_args()
     steps = ["startup", "first_question", "questionnaires", "report", "stores", "hostile"]
     with tempfile.TemporaryDirectory(prefix="prepkit-bench-") as tmp:

@@ -27,44 +27,79 @@ from pathlib import Path
 
 import yaml
 
-from prepkit.models import Answer, Questionnaire
-from prepkit.questionnaire import load_questionnaire
-from prepkit.results import Result, new_result
-from prepkit.scoring import applicability
+from prepkit.content.applicability import applicability
+from prepkit.content.models import Answer, Questionnaire
+from prepkit.content.questionnaire import load_questionnaire
+from prepkit.results.model import Result, new_result
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def synthetic_pack(folder: Path, domains: int = 12, per_domain: int = 10) -> Path:
     """A questionnaire the size of the largest bundled one, with resources, help and skip logic."""
-    resources = [{"id": f"res-{i}", "title": f"Guide {i}: planning & response <checklist>", "publisher": "Agency",
-                  "year": 2020 + i % 5, "type": "Guidebook/Tool", "topics": ["Mass Critical Incident Response"],
-                  "url": f"https://example.org/guide-{i}", "summary": "A guide to one part of the response."}
-                 for i in range(30)]
+    resources = [
+        {
+            "id": f"res-{i}",
+            "title": f"Guide {i}: planning & response <checklist>",
+            "publisher": "Agency",
+            "year": 2020 + i % 5,
+            "type": "Guidebook/Tool",
+            "topics": ["Mass Critical Incident Response"],
+            "url": f"https://example.org/guide-{i}",
+            "summary": "A guide to one part of the response.",
+        }
+        for i in range(30)
+    ]
     doms = []
     for d in range(domains):
         questions = []
         for n in range(per_domain):
-            question = {"id": f"d{d}-q{n}", "text": f"Does the agency have capability {n} of domain {d}, "
-                        "written down, trained and exercised with its partners?",
-                        "help": "Look for a signed document and a record of the last exercise.",
-                        "evidence": ["signed policy", "exercise after-action report"],
-                        "critical": n == 0, "weight": 1 + n % 3, "resources": [f"res-{(d * 3 + n) % 30}"]}
+            question = {
+                "id": f"d{d}-q{n}",
+                "text": f"Does the agency have capability {n} of domain {d}, "
+                "written down, trained and exercised with its partners?",
+                "help": "Look for a signed document and a record of the last exercise.",
+                "evidence": ["signed policy", "exercise after-action report"],
+                "critical": n == 0,
+                "weight": 1 + n % 3,
+                "resources": [f"res-{(d * 3 + n) % 30}"],
+            }
             if n == per_domain - 1:
                 question["when"] = {f"d{d}-q0": [2, 3]}
             questions.append(question)
-        doms.append({"id": f"domain-{d}", "title": f"Domain {d}: incident command and coordination",
-                     "summary": "What this domain covers, in one sentence.", "weight": 1 + d % 2,
-                     "resources": [f"res-{d}"], "questions": questions})
-    q = {"format": 1, "id": "synthetic-large", "version": "1.0", "title": "Active Assailant Response Capacity",
-         "summary": "A synthetic questionnaire as large as the largest bundled one.", "default_scale": "capacity",
-         "scales": {"capacity": [{"value": 0, "label": "Not in place"}, {"value": 1, "label": "Planned"},
-                                 {"value": 2, "label": "Partially in place"}, {"value": 3, "label": "Fully in place"}]},
-         "levels": [{"id": "foundational", "label": "Foundational", "min": 0},
-                    {"id": "developing", "label": "Developing", "min": 40},
-                    {"id": "established", "label": "Established", "min": 70, "requires_critical": True},
-                    {"id": "advanced", "label": "Advanced", "min": 90, "requires_critical": True}],
-         "domains": doms}
+        doms.append(
+            {
+                "id": f"domain-{d}",
+                "title": f"Domain {d}: incident command and coordination",
+                "summary": "What this domain covers, in one sentence.",
+                "weight": 1 + d % 2,
+                "resources": [f"res-{d}"],
+                "questions": questions,
+            }
+        )
+    q = {
+        "format": 1,
+        "id": "synthetic-large",
+        "version": "1.0",
+        "title": "Active Assailant Response Capacity",
+        "summary": "A synthetic questionnaire as large as the largest bundled one.",
+        "default_scale": "capacity",
+        "scales": {
+            "capacity": [
+                {"value": 0, "label": "Not in place"},
+                {"value": 1, "label": "Planned"},
+                {"value": 2, "label": "Partially in place"},
+                {"value": 3, "label": "Fully in place"},
+            ]
+        },
+        "levels": [
+            {"id": "foundational", "label": "Foundational", "min": 0},
+            {"id": "developing", "label": "Developing", "min": 40},
+            {"id": "established", "label": "Established", "min": 70, "requires_critical": True},
+            {"id": "advanced", "label": "Advanced", "min": 90, "requires_critical": True},
+        ],
+        "domains": doms,
+    }
     (folder / "resources.yaml").write_text(yaml.safe_dump({"format": 1, "resources": resources}, sort_keys=False))
     path = folder / "synthetic-large.yaml"
     path.write_text(yaml.safe_dump(q, sort_keys=False))
@@ -94,9 +129,12 @@ def random_result(q: Questionnaire, seed: int, date: dt.date, before: Result | N
         elif roll < 0.08:
             answers[question.id] = Answer(kind="unknown")
         else:
-            answers[question.id] = Answer(kind="value", value=rng.choice(values),
-                                          note="Reviewed with the training unit." if roll > 0.7 else None,
-                                          evidence="Policy 4.12, signed 2025" if roll > 0.85 else None)
+            answers[question.id] = Answer(
+                kind="value",
+                value=rng.choice(values),
+                note="Reviewed with the training unit." if roll > 0.7 else None,
+                evidence="Policy 4.12, signed 2025" if roll > 0.85 else None,
+            )
     return new_result(q, "Example County Sheriff's Office", "Capt. Example", answers, complete=True, date=date)
 
 
@@ -124,8 +162,10 @@ def main() -> int:
         q = load_questionnaire(path)
         series = series_of(q)
         after, history = series[-1], series[:-1]
-        print(f"questionnaire {q.id} {q.version}: {len(q.domains)} domains, {q.question_count()} questions "
-              f"({path.name}); comparison with {history[-1].date}, trend of {len(series)}")
+        print(
+            f"questionnaire {q.id} {q.version}: {len(q.domains)} domains, {q.question_count()} questions "
+            f"({path.name}); comparison with {history[-1].date}, trend of {len(series)}"
+        )
 
         weasyprint = load_weasyprint()  # import once, outside the timings, as both sides need it
         from weasyprint.text.fonts import FontConfiguration
@@ -138,7 +178,8 @@ def main() -> int:
 
         def bare(source: str, variant: str | None) -> int:
             document = weasyprint.HTML(string=source, base_url=base_url).render(
-                font_config=FontConfiguration(), pdf_variant=variant)
+                font_config=FontConfiguration(), pdf_variant=variant
+            )
             document.write_pdf(pdf_variant=variant)
             return len(document.pages)
 
@@ -157,14 +198,18 @@ def main() -> int:
                 timings[name].append((time.perf_counter() - wall, time.process_time() - cpu))
         print(f"pages: {pages['bare']} (plain text: {pages['plain-text']}); {args.runs} runs; medians")
         print(f"  {'':14} {'wall':>8}  {'CPU':>8}")
-        medians = {name: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
-                   for name, runs in timings.items()}
+        medians = {
+            name: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
+            for name, runs in timings.items()
+        }
         for name, (wall, cpu) in medians.items():
             print(f"  {name:14} {wall:6.3f} s  {cpu:6.3f} s")
         ratio = medians["prepkit"][1] / medians["bare"][1]
         print(f"ratio prepkit / bare WeasyPrint with the same PDF/UA options, CPU: {ratio:.2f} (target <= 1.30)")
-        print(f"absolute: {medians['prepkit'][0]:.3f} s wall, {medians['prepkit'][1]:.3f} s CPU (target <= 2.0 s); "
-              f"plain-text floor {medians['plain-text'][1]:.3f} s CPU")
+        print(
+            f"absolute: {medians['prepkit'][0]:.3f} s wall, {medians['prepkit'][1]:.3f} s CPU (target <= 2.0 s); "
+            f"plain-text floor {medians['plain-text'][1]:.3f} s CPU"
+        )
         return 0 if ratio <= 1.3 else 1
 
 
@@ -174,9 +219,11 @@ def plain_text_document(html: str) -> str:
     css = style.group(1) if style else ""
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|svg)\b.*?</\1>", " ", html, flags=re.S))
     words = text.split()
-    paragraphs = "".join(f"<p>{' '.join(words[i:i + 80])}</p>" for i in range(0, len(words), 80))
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Plain text</title>'
-            f"<style>{css}</style></head><body>{paragraphs}</body></html>")
+    paragraphs = "".join(f"<p>{' '.join(words[i : i + 80])}</p>" for i in range(0, len(words), 80))
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Plain text</title>'
+        f"<style>{css}</style></head><body>{paragraphs}</body></html>"
+    )
 
 
 if __name__ == "__main__":

@@ -25,9 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from prepkit.models import Questionnaire
-from prepkit.questionnaire import content_hash
-from prepkit.results import snapshot_of
+from prepkit.content.models import Questionnaire
+from prepkit.content.questionnaire import content_hash
+from prepkit.results.model import snapshot_of
 
 DOMAINS = 10
 PER_DOMAIN = 15
@@ -40,21 +40,37 @@ def questionnaire() -> Questionnaire:
     for d in range(DOMAINS):
         questions = []
         for i in range(PER_DOMAIN):
-            question: dict[str, object] = {"id": f"d{d}-q{i}", "text": f"Question {i} of domain {d}?",
-                                           "critical": i < 2, "weight": 1 + i % 3}
+            question: dict[str, object] = {
+                "id": f"d{d}-q{i}",
+                "text": f"Question {i} of domain {d}?",
+                "critical": i < 2,
+                "weight": 1 + i % 3,
+            }
             if i == PER_DOMAIN - 1:
                 question["when"] = {"has-schools": ["yes"]}
             questions.append(question)
         domains.append({"id": f"domain-{d}", "title": f"Domain {d}", "weight": 1 + d % 2, "questions": questions})
-    q = Questionnaire.model_validate({
-        "format": 1, "id": "bench", "version": "1.0", "title": "Benchmark Readiness",
-        "scales": {"capacity": [{"value": v, "label": label} for v, label in
-                                enumerate(["Not in place", "Planned", "Partially in place", "Fully in place"])]},
-        "levels": [{"id": "foundational", "label": "Foundational", "min": 0},
-                   {"id": "developing", "label": "Developing", "min": 40},
-                   {"id": "established", "label": "Established", "min": 70, "requires_critical": True}],
-        "profile": [{"id": "has-schools", "text": "Schools?", "choices": ["yes", "no"]}],
-        "domains": domains})
+    q = Questionnaire.model_validate(
+        {
+            "format": 1,
+            "id": "bench",
+            "version": "1.0",
+            "title": "Benchmark Readiness",
+            "scales": {
+                "capacity": [
+                    {"value": v, "label": label}
+                    for v, label in enumerate(["Not in place", "Planned", "Partially in place", "Fully in place"])
+                ]
+            },
+            "levels": [
+                {"id": "foundational", "label": "Foundational", "min": 0},
+                {"id": "developing", "label": "Developing", "min": 40},
+                {"id": "established", "label": "Established", "min": 70, "requires_critical": True},
+            ],
+            "profile": [{"id": "has-schools", "text": "Schools?", "choices": ["yes", "no"]}],
+            "domains": domains,
+        }
+    )
     q._content_hash = content_hash(q)
     return q
 
@@ -64,8 +80,7 @@ def generate(root: Path, results: int, agencies: int, seed: int = 7) -> None:
     q = questionnaire()
     (root / "results").mkdir(parents=True)
     (root / "snapshots").mkdir()
-    (root / "snapshots" / (q.content_hash.replace(":", "-") + ".json")).write_text(
-        snapshot_of(q).model_dump_json())
+    (root / "snapshots" / (q.content_hash.replace(":", "-") + ".json")).write_text(snapshot_of(q).model_dump_json())
     ids = [question.id for _, question in q.questions()]
     start = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
     for n in range(results):
@@ -85,11 +100,21 @@ def generate(root: Path, results: int, agencies: int, seed: int = 7) -> None:
             else:
                 answers[qid] = _answer("value", value=min(3, int(rng.random() * 3 + skill * 2)))
         result_id = f"{when:%Y%m%d-%H%M%S}-agency-{agency}-bench-{n:06x}"
-        data = {"format": 1, "id": result_id, "status": "in-progress" if rng.random() < 0.1 else "complete",
-                "agency": f"Agency {agency}", "respondent": None, "date": when.date().isoformat(),
-                "created": when.isoformat(), "updated": when.isoformat(),
-                "questionnaire": {"id": q.id, "version": q.version, "hash": q.content_hash},
-                "answers": answers, "provenance": {}, "snapshot": None, "team": None}
+        data = {
+            "format": 1,
+            "id": result_id,
+            "status": "in-progress" if rng.random() < 0.1 else "complete",
+            "agency": f"Agency {agency}",
+            "respondent": None,
+            "date": when.date().isoformat(),
+            "created": when.isoformat(),
+            "updated": when.isoformat(),
+            "questionnaire": {"id": q.id, "version": q.version, "hash": q.content_hash},
+            "answers": answers,
+            "provenance": {},
+            "snapshot": None,
+            "team": None,
+        }
         text = json.dumps(data, indent=1)
         if n < CORRUPT:
             text = text[: len(text) // 2]
@@ -138,8 +163,10 @@ def main() -> None:
         root = args.keep or Path(tmp) / "store"
         begin = time.perf_counter()
         generate(root, args.results, args.agencies)
-        print(f"generated {args.results} results ({args.agencies} agencies, "
-              f"{DOMAINS * PER_DOMAIN} questions) in {time.perf_counter() - begin:.1f} s: {root}")
+        print(
+            f"generated {args.results} results ({args.agencies} agencies, "
+            f"{DOMAINS * PER_DOMAIN} questions) in {time.perf_counter() - begin:.1f} s: {root}"
+        )
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],
             "bare json.loads loop": [sys.executable, "-c", BARE_LOOP, str(root)],
@@ -150,8 +177,10 @@ def main() -> None:
         for name, command in commands.items():
             runs = [run(command) for _ in range(args.runs)]
             times = [t for t, _, _, _ in runs]
-            print(f"{name:<24} {statistics.median(times):>9.2f} {min(times):>7.2f} "
-                  f"{statistics.median(c for _, c, _, _ in runs):>6.2f} {max(m for _, _, m, _ in runs):>8.0f}")
+            print(
+                f"{name:<24} {statistics.median(times):>9.2f} {min(times):>7.2f} "
+                f"{statistics.median(c for _, c, _, _ in runs):>6.2f} {max(m for _, _, m, _ in runs):>8.0f}"
+            )
             if name.startswith("prepkit"):
                 data = json.loads(runs[-1][3])
                 print(f"{'':<24} agencies {data['agencies']}, files {data['files']}, skipped {data['skipped']}")

@@ -31,9 +31,21 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def run_prepkit(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                timeout: float = 60, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_prepkit(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `prepkit` process (python -m prepkit), as a user would."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "prepkit", *args], cwd=cwd, env=full_env, text=True,
-                          capture_output=True, timeout=timeout, input=input)
+    return subprocess.run(
+        [sys.executable, "-m", "prepkit", *args],
+        cwd=cwd,
+        env=full_env,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        input=input,
+    )

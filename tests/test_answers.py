@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PACK, run_prepkit
-from prepkit.answers import load_answers
+from prepkit.content.answers import load_answers
 from prepkit.errors import ContentError
 
 
@@ -31,9 +31,12 @@ def errors(path: Path) -> list[str]:
 
 
 def test_values_labels_na_unknown_and_details(pack: Path) -> None:
-    path = write_answers(pack, "  has-schools: YES\n  planning-policy: fully in place\n"
-                               "  planning-review: N/A\n  schools-maps: {value: 2, note: n, evidence: [a, b]}\n"
-                               "  schools-drills: Unknown\n")
+    path = write_answers(
+        pack,
+        "  has-schools: YES\n  planning-policy: fully in place\n"
+        "  planning-review: N/A\n  schools-maps: {value: 2, note: n, evidence: [a, b]}\n"
+        "  schools-drills: Unknown\n",
+    )
     sheet = load_answers(path)
     a = sheet.answers
     assert a["has-schools"].choice == "yes"
@@ -60,13 +63,15 @@ def test_value_outside_the_scale(pack: Path) -> None:
     path = write_answers(pack, "  planning-policy: 4\n")
     assert errors(path) == [
         "4:20: 4 is not on the scale of 'planning-policy'; allowed: 0 (Not in place), 1 (Planned), "
-        "2 (Partially in place), 3 (Fully in place), unknown"]
+        "2 (Partially in place), 3 (Fully in place), unknown"
+    ]
 
 
 def test_label_not_on_the_scale(pack: Path) -> None:
     path = write_answers(pack, "  planning-review: maybe\n")
     assert errors(path) == [
-        "4:20: 'maybe' is not on the scale of 'planning-review'; allowed: 0 (No), 1 (Yes), na, unknown"]
+        "4:20: 'maybe' is not on the scale of 'planning-review'; allowed: 0 (No), 1 (Yes), na, unknown"
+    ]
 
 
 def test_na_refused_where_not_allowed(pack: Path) -> None:

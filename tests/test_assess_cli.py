@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from conftest import FIXTURES, PACK, REPO, run_prepkit
-from prepkit.models import Answer
-from prepkit.progress import Autosave, read_store
-from prepkit.questionnaire import load_questionnaire
-from prepkit.store import Store
+from prepkit.assess.autosave import Autosave, read_store
+from prepkit.content.models import Answer
+from prepkit.content.questionnaire import load_questionnaire
+from prepkit.results.store import Store
 
 DRILL = FIXTURES / "assess" / "drill.yaml"
 MINI = str(PACK / "mini.yaml")
@@ -37,8 +37,7 @@ def test_resume_of_an_id_needs_a_terminal_too(hermetic: Path) -> None:
 
 
 def test_answers_file_is_assessed_without_prompts(hermetic: Path, tmp_path: Path) -> None:
-    proc = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), input="", timeout=120,
-                       cwd=tmp_path)
+    proc = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), input="", timeout=120, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     [result] = stored(hermetic)
     assert result["status"] == "complete"
@@ -63,8 +62,12 @@ def test_a_second_assessment_is_compared_with_the_earlier_one(hermetic: Path, tm
     first = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
     assert "Compared with" not in first.stdout
     better = tmp_path / "better.yaml"
-    better.write_text((PACK / "answers.yaml").read_text().replace("planning-policy: 2", "planning-policy: 3")
-                      .replace("date: 2026-11-25", "date: 2026-12-01"))
+    better.write_text(
+        (PACK / "answers.yaml")
+        .read_text()
+        .replace("planning-policy: 2", "planning-policy: 3")
+        .replace("date: 2026-11-25", "date: 2026-12-01")
+    )
     second = run_prepkit("assess", MINI, "--answers", str(better), "--no-report")
     assert second.returncode == 0, second.stderr
     assert "Compared with the assessment of 2026-11-25" in second.stdout
@@ -143,8 +146,11 @@ def test_store_contents_find_in_progress_by_agency_and_the_last_agency(hermetic:
 
 
 def test_the_assess_path_imports_no_report_machinery() -> None:
-    code = ("import sys, prepkit.cli, prepkit.cli.assess, prepkit.cli.interview_view, prepkit.interview; "
-            "print(sorted(m for m in ('weasyprint', 'jinja2') if m in sys.modules))")
+    code = (
+        "import sys, prepkit.cli, prepkit.cli.assess_commands, prepkit.cli.interview_view, "
+        "prepkit.assess.interview; "
+        "print(sorted(m for m in ('weasyprint', 'jinja2') if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert proc.stdout.strip() == "[]"
 
@@ -153,12 +159,18 @@ def test_answers_file_rerun_from_previous_records_provenance(hermetic: Path, tmp
     first = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
     assert first.returncode == 0, first.stderr
     update = tmp_path / "update.yaml"
-    update.write_text(f"questionnaire: {MINI}\nagency: Test Town Police Department\nanswers:\n"
-                      "  planning-policy: 3\n  planning-review: 'Yes'\n")
+    update.write_text(
+        f"questionnaire: {MINI}\nagency: Test Town Police Department\nanswers:\n"
+        "  planning-policy: 3\n  planning-review: 'Yes'\n"
+    )
     proc = run_prepkit("assess", MINI, "--answers", str(update), "--from", "previous", "--no-report")
     assert proc.returncode == 0, proc.stderr
     before, after = sorted(stored(hermetic), key=lambda r: str(r["created"]))
     assert after["previous"] == before["id"] and after["status"] == "complete"
-    assert after["provenance"] == {"has-schools": "carried", "planning-policy": "changed",
-                                   "planning-review": "reverified", "schools-maps": "carried",
-                                   "schools-drills": "carried"}
+    assert after["provenance"] == {
+        "has-schools": "carried",
+        "planning-policy": "changed",
+        "planning-review": "reverified",
+        "schools-maps": "carried",
+        "schools-drills": "carried",
+    }

@@ -17,11 +17,24 @@ ANSWER = "Answer"
 
 
 def spawn(store: Path, *args: str, columns: int = 100) -> pexpect.spawn:
-    env = {**os.environ, "PREPKIT_STORE": str(store), "NO_COLOR": "1", "COLUMNS": str(columns), "LINES": "40",
-           "TERM": "dumb"}
+    env = {
+        **os.environ,
+        "PREPKIT_STORE": str(store),
+        "NO_COLOR": "1",
+        "COLUMNS": str(columns),
+        "LINES": "40",
+        "TERM": "dumb",
+    }
     # The report of a finished assessment goes to the current folder: keep it beside the test's store.
-    return pexpect.spawn(sys.executable, ["-m", "prepkit", *args], env=env, encoding="utf-8", timeout=60,
-                         dimensions=(40, columns), cwd=str(next(p for p in store.parents if p.is_dir())))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "prepkit", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, columns),
+        cwd=str(next(p for p in store.parents if p.is_dir())),
+    )
 
 
 def start(store: Path, agency: str = "Test Town PD") -> pexpect.spawn:
@@ -104,12 +117,19 @@ def test_a_whole_assessment_by_keyboard(hermetic: Path) -> None:
     assert answers["has-schools"]["choice"] == "yes"
     assert answers["agency-size"]["choice"] == "small"
     assert answers["planning-policy"]["value"] == 2
-    assert answers["planning-review"] == {"kind": "na", "value": None, "choice": None,
-                                          "note": "The state reviews it", "evidence": None}
+    assert answers["planning-review"] == {
+        "kind": "na",
+        "value": None,
+        "choice": None,
+        "note": "The state reviews it",
+        "evidence": None,
+    }
     assert answers["planning-medical"]["kind"] == "unknown"
     assert answers["planning-mutual-aid"]["value"] == 1
-    assert (answers["schools-maps"]["note"], answers["schools-maps"]["evidence"]) == ("updated in May",
-                                                                                     "binder in every car")
+    assert (answers["schools-maps"]["note"], answers["schools-maps"]["evidence"]) == (
+        "updated in May",
+        "binder in every car",
+    )
     assert answers["schools-drills"]["value"] == 1
     assert "schools-liaison" not in answers  # small agency: the question does not apply
     path = next((hermetic / "results").glob("*.json"))
@@ -144,8 +164,14 @@ def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
     child = spawn(hermetic, "assess", DRILL, "--agency", "test town pd")
     child.expect_exact("is in progress (3 of 9 answered")
     child.sendline("y")
-    for heading, line in [("Planning 2/4", "2"), ("Planning 3/4", "1"), ("Planning 4/4", "1"),
-                          ("Training 1/3", "1"), ("Training 2/3", "1"), ("Training 3/3", "1")]:
+    for heading, line in [
+        ("Planning 2/4", "2"),
+        ("Planning 3/4", "1"),
+        ("Planning 4/4", "1"),
+        ("Training 1/3", "1"),
+        ("Training 2/3", "1"),
+        ("Training 3/3", "1"),
+    ]:
         answer(child, heading, line)
     finish(child)
     [result] = results(hermetic)
@@ -155,9 +181,15 @@ def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
 
 def test_kill_9_after_the_seventh_answer_loses_nothing(hermetic: Path) -> None:
     child = start(hermetic)
-    for heading, line in [("Profile 1/2", "1"), ("Profile 2/2", "2"), ("Planning 1/4", "3"),
-                          ("Planning 2/4", "2"), ("Planning 3/4", "2"), ("Planning 4/4", "4"),
-                          ("Schools 1/3", "1")]:
+    for heading, line in [
+        ("Profile 1/2", "1"),
+        ("Profile 2/2", "2"),
+        ("Planning 1/4", "3"),
+        ("Planning 2/4", "2"),
+        ("Planning 3/4", "2"),
+        ("Planning 4/4", "4"),
+        ("Schools 1/3", "1"),
+    ]:
         answer(child, heading, line)
     child.expect_exact("Schools 2/3")  # drawn only after the seventh answer was saved
     os.kill(child.pid, signal.SIGKILL)
@@ -176,8 +208,15 @@ def test_kill_9_after_the_seventh_answer_loses_nothing(hermetic: Path) -> None:
     child.sendline("q")
     child.expect(pexpect.EOF)
     [result] = results(hermetic)
-    assert list(result["answers"]) == ["has-schools", "agency-size", "planning-policy", "planning-review",
-                                       "planning-mutual-aid", "planning-medical", "schools-maps"]
+    assert list(result["answers"]) == [
+        "has-schools",
+        "agency-size",
+        "planning-policy",
+        "planning-review",
+        "planning-mutual-aid",
+        "planning-medical",
+        "schools-maps",
+    ]
 
 
 def test_a_changed_profile_answer_changes_which_questions_are_asked(hermetic: Path) -> None:
@@ -257,7 +296,8 @@ def test_rerun_from_previous_confirms_changes_and_carries(hermetic: Path, tmp_pa
         f"questionnaire: {DRILL}\nagency: Test Town PD\ndate: 2025-11-01\nanswers:\n  has-schools: 'no'\n"
         "  agency-size: small\n  planning-policy: 2\n  planning-review: 1\n  planning-mutual-aid: 3\n"
         "  planning-medical: {value: 0, note: no agreement yet}\n  training-basic: 3\n  training-joint: 1\n"
-        "  training-command: 2\n")
+        "  training-command: 2\n"
+    )
     first = run_prepkit("assess", DRILL, "--answers", str(last_year), "--no-report", "--store", str(hermetic))
     assert first.returncode == 0, first.stderr
     child = spawn(hermetic, "assess", DRILL, "--from", "previous", "--agency", "Test Town PD", "--respondent", "")
@@ -272,9 +312,16 @@ def test_rerun_from_previous_confirms_changes_and_carries(hermetic: Path, tmp_pa
     [before, rerun] = sorted(results(hermetic), key=lambda r: str(r["created"]))
     assert rerun["status"] == "in-progress" and rerun["previous"] == before["id"]
     assert rerun["provenance"] == {
-        "has-schools": "reverified", "agency-size": "reverified", "planning-policy": "changed",
-        "planning-review": "reverified", "planning-mutual-aid": "carried", "planning-medical": "carried",
-        "training-basic": "carried", "training-joint": "carried", "training-command": "carried"}
+        "has-schools": "reverified",
+        "agency-size": "reverified",
+        "planning-policy": "changed",
+        "planning-review": "reverified",
+        "planning-mutual-aid": "carried",
+        "planning-medical": "carried",
+        "training-basic": "carried",
+        "training-joint": "carried",
+        "training-command": "carried",
+    }
     assert rerun["answers"]["planning-medical"]["note"] == "no agreement yet"
     child = spawn(hermetic, "resume", str(rerun["id"]))
     answer(child, "Planning 3/4", "")  # continues at the first answer not yet checked
@@ -285,6 +332,13 @@ def test_rerun_from_previous_confirms_changes_and_carries(hermetic: Path, tmp_pa
     done = next(r for r in results(hermetic) if r["id"] == rerun["id"])
     assert done["status"] == "complete"
     assert done["provenance"] == {
-        "has-schools": "reverified", "agency-size": "reverified", "planning-policy": "changed",
-        "planning-review": "reverified", "planning-mutual-aid": "reverified", "planning-medical": "changed",
-        "training-basic": "reverified", "training-joint": "reverified", "training-command": "reverified"}
+        "has-schools": "reverified",
+        "agency-size": "reverified",
+        "planning-policy": "changed",
+        "planning-review": "reverified",
+        "planning-mutual-aid": "reverified",
+        "planning-medical": "changed",
+        "training-basic": "reverified",
+        "training-joint": "reverified",
+        "training-command": "reverified",
+    }

@@ -21,6 +21,12 @@ def test_score_json_has_the_contract_shape() -> None:
     assert data["questionnaire"] == {"id": "mini", "version": "1.0"}
     assert data["overall"] == {"score": 68.5, "level": "developing"}
     assert [d["id"] for d in data["domains"]] == ["planning", "schools"]
-    assert data["gaps"][0] == {"question": "planning-policy", "domain": "planning", "credit": 0.667,
-                               "priority": 2.667, "critical": True, "answer": "Partially in place",
-                               "resources": ["mini-guide"]}
+    assert data["gaps"][0] == {
+        "question": "planning-policy",
+        "domain": "planning",
+        "credit": 0.667,
+        "priority": 2.667,
+        "critical": True,
+        "answer": "Partially in place",
+        "resources": ["mini-guide"],
+    }

@@ -34,9 +34,12 @@ def test_validate_many_files_exit_1_when_one_is_bad(tmp_path: Path) -> None:
     assert f"{PACK / 'mini.yaml'}: ok" in proc.stdout
     assert f"{PACK / 'resources.yaml'}: ok" in proc.stdout
     assert proc.stderr.splitlines() == [
-        f"{bad}:1:1: missing required key 'version'", f"{bad}:1:1: missing required key 'title'",
-        f"{bad}:1:1: missing required key 'scales'", f"{bad}:1:1: missing required key 'levels'",
-        f"{bad}:1:1: missing required key 'domains'"]
+        f"{bad}:1:1: missing required key 'version'",
+        f"{bad}:1:1: missing required key 'title'",
+        f"{bad}:1:1: missing required key 'scales'",
+        f"{bad}:1:1: missing required key 'levels'",
+        f"{bad}:1:1: missing required key 'domains'",
+    ]
 
 
 def test_validate_missing_file_names_it(tmp_path: Path) -> None:
@@ -66,9 +69,9 @@ def test_score_missing_result_id_is_usage_error() -> None:
 
 
 def test_score_saved_result_equals_score_of_answers(tmp_path: Path) -> None:
-    from prepkit.answers import load_answers
-    from prepkit.results import new_result
-    from prepkit.store import Store
+    from prepkit.content.answers import load_answers
+    from prepkit.results.model import new_result
+    from prepkit.results.store import Store
 
     sheet = load_answers(PACK / "answers.yaml")
     result = new_result(sheet.questionnaire, sheet.agency, sheet.respondent, sheet.answers, complete=True)
@@ -83,15 +86,14 @@ def test_score_saved_result_equals_score_of_answers(tmp_path: Path) -> None:
 
 
 def test_saved_result_scores_after_the_questionnaire_is_gone(tmp_path: Path) -> None:
-    from prepkit.answers import load_answers
-    from prepkit.results import new_result
-    from prepkit.store import Store
+    from prepkit.content.answers import load_answers
+    from prepkit.results.model import new_result
+    from prepkit.results.store import Store
 
     pack = tmp_path / "pack"
     shutil.copytree(PACK, pack)
     sheet = load_answers(pack / "answers.yaml")
-    path = Store(tmp_path / "s").save(new_result(sheet.questionnaire, sheet.agency, None, sheet.answers,
-                                                 complete=True))
+    path = Store(tmp_path / "s").save(new_result(sheet.questionnaire, sheet.agency, None, sheet.answers, complete=True))
     shutil.rmtree(pack)
     proc = run_prepkit("score", str(path), "--json")
     assert proc.returncode == 0, proc.stderr
@@ -133,9 +135,11 @@ def test_resources_search(tmp_path: Path) -> None:
 
 
 def test_help_does_not_import_heavy_modules() -> None:
-    code = ("import sys; from prepkit.cli import app; from typer.testing import CliRunner; "
-            "CliRunner().invoke(app, ['--help']); "
-            "print(sorted(m for m in ('weasyprint', 'jinja2', 'prepkit.report') if m in sys.modules))")
+    code = (
+        "import sys; from prepkit.cli import app; from typer.testing import CliRunner; "
+        "CliRunner().invoke(app, ['--help']); "
+        "print(sorted(m for m in ('weasyprint', 'jinja2', 'prepkit.report') if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
 
@@ -143,26 +147,58 @@ def test_help_does_not_import_heavy_modules() -> None:
 @pytest.mark.timeout(300)
 def test_wheel_carries_questionnaires_and_templates_and_works_from_anywhere(tmp_path: Path) -> None:
     """A non-editable install must find its bundled data from any folder."""
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path / "dist"), str(REPO)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = (tmp_path / "dist").glob("prepkit-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     bundled = sorted(p.name for p in (REPO / "questionnaires").glob("*.yaml"))
     assert all(f"prepkit/questionnaires/{name}" in names for name in bundled)
-    templates = sorted(p.relative_to(REPO / "reports" / "templates").as_posix()
-                       for p in (REPO / "reports" / "templates").rglob("*") if p.is_file())
+    templates = sorted(
+        p.relative_to(REPO / "reports" / "templates").as_posix()
+        for p in (REPO / "reports" / "templates").rglob("*")
+        if p.is_file()
+    )
     assert all(f"prepkit/templates/{name}" in names for name in templates)
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target),
-                    str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = "from prepkit.paths import bundled_questionnaires as b; print(b())"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     assert proc.stdout.strip() == str(target / "prepkit" / "questionnaires")
-    proc = subprocess.run([sys.executable, "-m", "prepkit", "list", "--json"], cwd=elsewhere, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "prepkit", "list", "--json"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert sorted(Path(x["path"]).name for x in json.loads(proc.stdout)) == [
-        n for n in bundled if n != "resources.yaml"]
+        n for n in bundled if n != "resources.yaml"
+    ]

@@ -16,10 +16,11 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from prepkit.answers import load_answers
-from prepkit.models import Answer
-from prepkit.questionnaire import bundled_dir, load_library, load_questionnaire
-from prepkit.scoring import applicability, score
+from prepkit.content.answers import load_answers
+from prepkit.content.applicability import applicability
+from prepkit.content.models import Answer
+from prepkit.content.questionnaire import bundled_dir, load_library, load_questionnaire
+from prepkit.scoring import score
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONNAIRES = REPO / "questionnaires"
@@ -34,26 +35,59 @@ MINIMUMS = {  # questionnaire id: (domains, scored questions, profile questions)
 # The Knowledge Lab "Mass Critical Incident Response" listing, as recorded in
 # research/toolkit-facts.md section 4.1: title, type, year and topic tags exactly as listed.
 KNOWLEDGE_LAB = {
-    "Elements of an Effective Active Shooter Course":
-        ("Guidebook/Tool", 2025, ["Mass Critical Incident Response", "Training and Education"]),
-    "Critical Incident Preparedness Toolkit: Assessing Capacity to Respond to Active Assailant Events":
-        ("Guidebook/Tool", 2025, ["Mass Critical Incident Response"]),
-    "Dispatching Community Responders to 911 Calls":
-        ("Report", 2023, ["Community Trust and Partnerships", "Mental Health and Crisis Response"]),
-    "POST Guidelines: Crowd Management, Intervention and Control":
-        ("Guidebook/Tool", 2022, ["Mass Critical Incident Response", "Mass Demonstration Response"]),
-    "Protest Preparedness: Analyzing Crowd Dynamics, Threat Actors, and Intelligence":
-        ("Article", 2021, ["Response to Mass Demonstrations", "Responding to Mass Critical Incidents"]),
-    "How to Conduct an After-Action Review":
-        ("Guidebook/Tool", 2020, ["Mass Critical Incident Response", "Mass Demonstration Response"]),
-    "Crowd Management":
-        ("Guidebook/Tool, Policy", 2019, ["Mass Critical Incident Response", "Mass Demonstration Response"]),
-    "Campus Protests and Demonstrations: The Role of Emergency Management":
-        ("Report", 2018, ["Response to Mass Demonstrations", "Responding to Mass Critical Incidents"]),
+    "Elements of an Effective Active Shooter Course": (
+        "Guidebook/Tool",
+        2025,
+        ["Mass Critical Incident Response", "Training and Education"],
+    ),
+    "Critical Incident Preparedness Toolkit: Assessing Capacity to Respond to Active Assailant Events": (
+        "Guidebook/Tool",
+        2025,
+        ["Mass Critical Incident Response"],
+    ),
+    "Dispatching Community Responders to 911 Calls": (
+        "Report",
+        2023,
+        ["Community Trust and Partnerships", "Mental Health and Crisis Response"],
+    ),
+    "POST Guidelines: Crowd Management, Intervention and Control": (
+        "Guidebook/Tool",
+        2022,
+        ["Mass Critical Incident Response", "Mass Demonstration Response"],
+    ),
+    "Protest Preparedness: Analyzing Crowd Dynamics, Threat Actors, and Intelligence": (
+        "Article",
+        2021,
+        ["Response to Mass Demonstrations", "Responding to Mass Critical Incidents"],
+    ),
+    "How to Conduct an After-Action Review": (
+        "Guidebook/Tool",
+        2020,
+        ["Mass Critical Incident Response", "Mass Demonstration Response"],
+    ),
+    "Crowd Management": (
+        "Guidebook/Tool, Policy",
+        2019,
+        ["Mass Critical Incident Response", "Mass Demonstration Response"],
+    ),
+    "Campus Protests and Demonstrations: The Role of Emergency Management": (
+        "Report",
+        2018,
+        ["Response to Mass Demonstrations", "Responding to Mass Critical Incidents"],
+    ),
 }
 KNOWLEDGE_LAB_PAGE = "https://leknowledgelab.org/mass-critical-incident-response"
-MIRROR_HOSTS = ("docslib", "paperzz", "docsbay", "pdfslide", "readkong", "documentcloud", "scribd",
-                "businessdocbox", "documentine")
+MIRROR_HOSTS = (
+    "docslib",
+    "paperzz",
+    "docsbay",
+    "pdfslide",
+    "readkong",
+    "documentcloud",
+    "scribd",
+    "businessdocbox",
+    "documentine",
+)
 
 
 def questionnaire_paths() -> list[Path]:
@@ -77,6 +111,7 @@ def raw_entries(path: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------- questionnaires
+
 
 def test_bundled_folder_is_this_one():
     assert bundled_dir().resolve() == QUESTIONNAIRES.resolve()
@@ -160,15 +195,31 @@ def choices(**picked: str) -> dict[str, Answer]:
 
 def test_small_rural_agency_is_not_asked_about_assets_it_cannot_have(questionnaires):
     q = questionnaires["active-assailant"]
-    rural = choices(agency_type="municipal", agency_size="under-25", has_k12_schools="no", has_campus="no",
-                    has_large_venues="no", tactical_team="none", dispatch_center="another-agency",
-                    trauma_center_nearby="yes")
+    rural = choices(
+        agency_type="municipal",
+        agency_size="under-25",
+        has_k12_schools="no",
+        has_campus="no",
+        has_large_venues="no",
+        tactical_team="none",
+        dispatch_center="another-agency",
+        trauma_center_nearby="yes",
+    )
     applies = applicability(q, rural)
     skipped = {qid for qid, ok in applies.items() if not ok}
-    assert {"soft-targets-school-access", "soft-targets-campus-plan", "soft-targets-venue-plans",
-            "tactical-team-response-time", "tactical-team-joint-training", "medical-tactical-medics",
-            "command-tactical-handover", "communications-call-protocol", "communications-call-surge",
-            "training-instructors", "medical-air-transport"} <= skipped
+    assert {
+        "soft-targets-school-access",
+        "soft-targets-campus-plan",
+        "soft-targets-venue-plans",
+        "tactical-team-response-time",
+        "tactical-team-joint-training",
+        "medical-tactical-medics",
+        "command-tactical-handover",
+        "communications-call-protocol",
+        "communications-call-surge",
+        "training-instructors",
+        "medical-air-transport",
+    } <= skipped
     assert applies["tactical-no-team-plan"] and applies["communications-dispatch-agreement"]
     # every critical question outside the school one still applies to the smallest agency
     for _, question in q.questions():
@@ -179,15 +230,25 @@ def test_small_rural_agency_is_not_asked_about_assets_it_cannot_have(questionnai
 
 def test_demonstration_skip_logic(questionnaires):
     q = questionnaires["mass-demonstration"]
-    applies = applicability(q, choices(agency_size="under-25", demonstration_frequency="rarely", has_campus="no",
-                                       field_force="none", uses_crowd_control_weapons="no",
-                                       state_crowd_law="no", body_worn_cameras="no"))
+    applies = applicability(
+        q,
+        choices(
+            agency_size="under-25",
+            demonstration_frequency="rarely",
+            has_campus="no",
+            field_force="none",
+            uses_crowd_control_weapons="no",
+            state_crowd_law="no",
+            body_worn_cameras="no",
+        ),
+    )
     assert not applies["tactics-munitions-targeting"] and not applies["accountability-body-cameras"]
     assert not applies["command-field-force-squads"] and not applies["planning-campus"]
     assert applies["communications-dispersal-order"] and applies["tactics-medical-aid"]
 
 
 # ---------------------------------------------------------------------------------- resources
+
 
 def test_library_size_and_fields(library):
     assert len(library) >= 35
@@ -208,8 +269,9 @@ def test_urls_are_wellformed_https_and_not_mirrors(library):
 
 def test_missing_years_are_explained():
     data = yaml.safe_load(LIBRARY_FILE.read_text(encoding="utf-8"))
-    blocks = {re.search(r"- id: (\S+)", b).group(1): b for b in raw_entries(LIBRARY_FILE)
-              if re.search(r"- id: (\S+)", b)}
+    blocks = {
+        re.search(r"- id: (\S+)", b).group(1): b for b in raw_entries(LIBRARY_FILE) if re.search(r"- id: (\S+)", b)
+    }
     for entry in data["resources"]:
         if "year" not in entry:
             assert "No year:" in blocks[entry["id"]], entry["id"]
@@ -313,14 +375,20 @@ def test_example_answers_score(name):
 
 def test_example_scores_through_the_cli():
     for name in EXAMPLE_FILES:
-        result = subprocess.run([sys.executable, "-m", "prepkit", "score", str(EXAMPLES / name), "--json"],
-                                capture_output=True, text=True, timeout=120, cwd=REPO)
+        result = subprocess.run(
+            [sys.executable, "-m", "prepkit", "score", str(EXAMPLES / name), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
         assert result.returncode == 0, result.stderr
         assert '"complete": true' in result.stdout
 
 
 def test_validate_all_content_through_the_cli():
     files = [str(p) for p in [*questionnaire_paths(), LIBRARY_FILE, *sorted(EXAMPLES.glob("*.yaml"))]]
-    result = subprocess.run([sys.executable, "-m", "prepkit", "validate", *files],
-                            capture_output=True, text=True, timeout=120, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-m", "prepkit", "validate", *files], capture_output=True, text=True, timeout=120, cwd=REPO
+    )
     assert result.returncode == 0, result.stderr + result.stdout

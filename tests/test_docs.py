@@ -45,5 +45,10 @@ def test_listed_through_prepkit_questionnaires(tmp_path: Path) -> None:
     extract_pack(tmp_path)
     proc = run_prepkit("list", "--json", env={"PREPKIT_QUESTIONNAIRES": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
-    assert {"id": "campus-lockdown", "version": "2026.1", "title": "Campus Lockdown Readiness",
-            "questions": 8, "path": str(tmp_path / "campus-lockdown.yaml")} in json.loads(proc.stdout)
+    assert {
+        "id": "campus-lockdown",
+        "version": "2026.1",
+        "title": "Campus Lockdown Readiness",
+        "questions": 8,
+        "path": str(tmp_path / "campus-lockdown.yaml"),
+    } in json.loads(proc.stdout)

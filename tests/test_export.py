@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_prepkit
-from prepkit.export import export_result, to_csv
-from prepkit.store import Store
+from prepkit.report.export import export_result, to_csv
+from prepkit.results.store import Store
 from resultkit import V2_ANSWERS, save_result
 
 
@@ -30,8 +30,13 @@ def test_answers_csv_has_every_question_with_note_and_evidence(saved: str) -> No
     proc = run_prepkit("export", saved, "--format", "csv")
     assert proc.returncode == 0, proc.stderr
     rows = _csv(proc.stdout)
-    assert [r["question"] for r in rows] == ["has-schools", "planning-policy", "planning-review", "schools-maps",
-                                             "schools-drills"]
+    assert [r["question"] for r in rows] == [
+        "has-schools",
+        "planning-policy",
+        "planning-review",
+        "schools-maps",
+        "schools-drills",
+    ]
     maps = rows[3]
     assert maps["domain"] == "schools" and maps["answer"] == "Fully in place" and maps["value"] == "3"
     assert maps["note"] == "updated in May" and maps["evidence"] == "binder in every car"
@@ -44,8 +49,20 @@ def test_gaps_csv_is_an_action_plan_in_priority_order(saved: str) -> None:
     rows = _csv(run_prepkit("export", saved, "--format", "csv", "--what", "gaps").stdout)
     score = json.loads(run_prepkit("score", saved, "--json").stdout)
     assert [r["question"] for r in rows] == [g["question"] for g in score["gaps"]]
-    assert list(rows[0]) == ["rank", "priority", "domain", "question", "text", "critical", "answer", "credit",
-                             "resources", "action", "owner", "due"]
+    assert list(rows[0]) == [
+        "rank",
+        "priority",
+        "domain",
+        "question",
+        "text",
+        "critical",
+        "answer",
+        "credit",
+        "resources",
+        "action",
+        "owner",
+        "due",
+    ]
     first = rows[0]
     assert first["rank"] == "1" and first["critical"] == "yes" and first["domain"] == "Planning"
     assert first["resources"] == "A Mini Guide & Checklist"
@@ -55,8 +72,10 @@ def test_gaps_csv_is_an_action_plan_in_priority_order(saved: str) -> None:
 def test_scores_in_csv_and_json(saved: str) -> None:
     rows = _csv(run_prepkit("export", saved, "--what", "scores").stdout)
     assert [(r["scope"], r["id"], r["score"], r["level"]) for r in rows] == [
-        ("overall", "mini", "68.5", "Developing"), ("domain", "planning", "77.8", "Developing"),
-        ("domain", "schools", "50.0", "Developing")]
+        ("overall", "mini", "68.5", "Developing"),
+        ("domain", "planning", "77.8", "Developing"),
+        ("domain", "schools", "50.0", "Developing"),
+    ]
     as_json = json.loads(run_prepkit("export", saved, "--format", "json", "--what", "scores").stdout)
     assert as_json == json.loads(run_prepkit("score", saved, "--json").stdout)
 
@@ -70,9 +89,11 @@ def test_cells_that_a_spreadsheet_would_run_as_formulas_are_defused(hermetic: Pa
     result, _ = save_result(Store(hermetic), V2_ANSWERS)
     rows = _csv(export_result(Store(hermetic).load(Store(hermetic).path_of(result.id)), "csv", "answers").decode())
     training = next(r for r in rows if r["question"] == "planning-training")
-    assert training["note"] == "'=HYPERLINK(\"http://x\")"
-    assert to_csv([{"a": "-1+2", "b": -1, "c": "@x", "d": "plain"}], ["a", "b", "c", "d"]).splitlines()[1] == \
-        "'-1+2,-1,'@x,plain"
+    assert training["note"] == '\'=HYPERLINK("http://x")'
+    assert (
+        to_csv([{"a": "-1+2", "b": -1, "c": "@x", "d": "plain"}], ["a", "b", "c", "d"]).splitlines()[1]
+        == "'-1+2,-1,'@x,plain"
+    )
 
 
 def test_output_file_is_private_and_never_silently_replaced(saved: str, tmp_path: Path) -> None:

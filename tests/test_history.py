@@ -10,8 +10,8 @@ import pytest
 
 from conftest import PACK, run_prepkit
 from prepkit.errors import UsageError
-from prepkit.history import load_history, previous_of, relative_result, sparkline
-from prepkit.store import Store
+from prepkit.history.timeline import load_history, previous_of, relative_result, sparkline
+from prepkit.results.store import Store
 from resultkit import V2_ANSWERS, V2_QUESTIONNAIRE, save_result
 
 
@@ -27,15 +27,36 @@ def test_history_json_is_the_spec_list_oldest_first(store: Store) -> None:
     proc = run_prepkit("history", "--json")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [
-        {"id": older.id, "path": str(older_path), "agency": "Test Town Police Department", "questionnaire": "mini",
-         "version": "1.0", "date": "2026-01-15", "complete": True,
-         "overall": {"score": 68.5, "level": "developing"}},
-        {"id": partial.id, "path": str(partial_path), "agency": "Other PD", "questionnaire": "mini",
-         "version": "1.0", "date": "2026-11-25", "complete": False,
-         "overall": {"score": 38.9, "level": "foundational"}},
-        {"id": newer.id, "path": str(newer_path), "agency": "Test Town Police Department", "questionnaire": "mini",
-         "version": "2.0", "date": "2027-11-20", "complete": True,
-         "overall": {"score": 77.8, "level": "established"}},
+        {
+            "id": older.id,
+            "path": str(older_path),
+            "agency": "Test Town Police Department",
+            "questionnaire": "mini",
+            "version": "1.0",
+            "date": "2026-01-15",
+            "complete": True,
+            "overall": {"score": 68.5, "level": "developing"},
+        },
+        {
+            "id": partial.id,
+            "path": str(partial_path),
+            "agency": "Other PD",
+            "questionnaire": "mini",
+            "version": "1.0",
+            "date": "2026-11-25",
+            "complete": False,
+            "overall": {"score": 38.9, "level": "foundational"},
+        },
+        {
+            "id": newer.id,
+            "path": str(newer_path),
+            "agency": "Test Town Police Department",
+            "questionnaire": "mini",
+            "version": "2.0",
+            "date": "2027-11-20",
+            "complete": True,
+            "overall": {"score": 77.8, "level": "established"},
+        },
     ]
 
 
@@ -51,8 +72,11 @@ def test_history_filters_by_agency_and_questionnaire(store: Store) -> None:
 
 def test_history_warns_about_damaged_files_and_lists_the_rest(store: Store) -> None:
     result, _ = save_result(store)
-    damaged = {"truncated.json": b'{"format": 1, "id": "tr', "foreign.json": b'{"hello": "world"}',
-               "binary.json": b"\x00\x01\x02"}
+    damaged = {
+        "truncated.json": b'{"format": 1, "id": "tr',
+        "foreign.json": b'{"hello": "world"}',
+        "binary.json": b"\x00\x01\x02",
+    }
     for name, content in damaged.items():
         (store.results_dir / name).write_bytes(content)
     for args in (["--json"], []):

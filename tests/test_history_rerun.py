@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 
 from conftest import PACK, run_prepkit
-from prepkit.errors import ContentError, UsageError
-from prepkit.models import Answer
-from prepkit.questionnaire import load_questionnaire
-from prepkit.rerun import (
+from prepkit.assess.rerun import (
     merge_rerun,
     prefill_from,
     provenance_counts,
     provenance_of,
     save_answers_as_result,
 )
-from prepkit.store import Store
+from prepkit.content.models import Answer
+from prepkit.content.questionnaire import load_questionnaire
+from prepkit.errors import ContentError, UsageError
+from prepkit.results.store import Store
 from resultkit import HISTORY, V2_QUESTIONNAIRE, make_result, save_result
 
 V2 = load_questionnaire(V2_QUESTIONNAIRE)
@@ -47,12 +47,15 @@ def test_prefill_maps_renamed_questions_and_keeps_notes_and_evidence() -> None:
 
 
 def test_prefill_carries_values_by_label_and_drops_what_no_longer_fits(tmp_path: Path) -> None:
-    path = _variant(tmp_path, {
-        "{value: 2, label: Partially in place}": "{value: 2, label: Partly in place}",
-        "{value: 3, label: Fully in place}": "{value: 4, label: Fully in place}",
-        "choices: [yes, no, unsure]": "choices: [all, no, unsure]",
-        "when: {has-schools: [yes, unsure]}": "when: {has-schools: [all, unsure]}",
-    })
+    path = _variant(
+        tmp_path,
+        {
+            "{value: 2, label: Partially in place}": "{value: 2, label: Partly in place}",
+            "{value: 3, label: Fully in place}": "{value: 4, label: Fully in place}",
+            "choices: [yes, no, unsure]": "choices: [all, no, unsure]",
+            "when: {has-schools: [yes, unsure]}": "when: {has-schools: [all, unsure]}",
+        },
+    )
     prefill = prefill_from(make_result(), load_questionnaire(path))
     assert "planning-policy" not in prefill  # "Partially in place" is no option any more: ask again
     assert "has-schools" not in prefill  # choice gone
@@ -72,8 +75,9 @@ def test_na_is_not_carried_where_it_is_no_longer_allowed(tmp_path: Path, hermeti
     answers.write_text(text.replace("questionnaire: mini", f"questionnaire: {PACK / 'mini.yaml'}"))
     previous = make_result(answers)
     assert prefill_from(previous, V2)["planning-annual-review"] == Answer(kind="na")
-    strict = _variant(tmp_path, {"scale: yes-no\n        replaces":
-                                 "scale: yes-no\n        na: false\n        replaces"})
+    strict = _variant(
+        tmp_path, {"scale: yes-no\n        replaces": "scale: yes-no\n        na: false\n        replaces"}
+    )
     assert "planning-annual-review" not in prefill_from(previous, load_questionnaire(strict))
 
 
@@ -89,16 +93,21 @@ def test_merge_keeps_notes_on_a_bare_confirmation_and_drops_carried_answers_that
     prefill = prefill_from(make_result(), V2)
     answers, provenance = merge_rerun(V2, prefill, {"schools-maps": Answer(kind="value", value=3)})
     assert answers["schools-maps"].evidence == "binder in every car"
-    assert provenance == {"has-schools": "carried", "planning-policy": "carried",
-                          "planning-annual-review": "carried", "schools-maps": "reverified"}
+    assert provenance == {
+        "has-schools": "carried",
+        "planning-policy": "carried",
+        "planning-annual-review": "carried",
+        "schools-maps": "reverified",
+    }
     answers, provenance = merge_rerun(V2, prefill, {"has-schools": Answer(kind="choice", choice="no")})
     assert "schools-maps" not in answers and provenance["has-schools"] == "changed"
 
 
 def _rerun_file(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "rerun.yaml"
-    path.write_text(f"questionnaire: {V2_QUESTIONNAIRE}\nagency: Test Town Police Department\n"
-                    f"date: 2027-12-01\nanswers:\n{body}")
+    path.write_text(
+        f"questionnaire: {V2_QUESTIONNAIRE}\nagency: Test Town Police Department\ndate: 2027-12-01\nanswers:\n{body}"
+    )
     return path
 
 
@@ -108,9 +117,13 @@ def test_non_interactive_rerun_records_what_was_checked_changed_or_carried(herme
     path = _rerun_file(tmp_path, "  planning-policy: 3\n  schools-maps: Fully in place\n  planning-training: 1\n")
     result = save_answers_as_result(path, store, previous="previous")
     assert result.previous == previous.id
-    assert result.provenance == {"has-schools": "carried", "planning-annual-review": "carried",
-                                 "planning-policy": "changed", "schools-maps": "reverified",
-                                 "planning-training": "answered"}
+    assert result.provenance == {
+        "has-schools": "carried",
+        "planning-annual-review": "carried",
+        "planning-policy": "changed",
+        "schools-maps": "reverified",
+        "planning-training": "answered",
+    }
     assert provenance_counts(result) == {"answered": 1, "reverified": 1, "changed": 1, "carried": 2}
     assert result.status == "complete"
     assert result.answers["schools-maps"].note == "updated in May"
@@ -132,8 +145,9 @@ def test_a_rerun_file_may_rely_on_carried_answers_for_conditions(hermetic: Path,
     result = save_answers_as_result(path, store, previous="previous")
     assert result.provenance["schools-maps"] == "changed"
     with pytest.raises(ContentError, match="does not apply"):
-        save_answers_as_result(_rerun_file(tmp_path, "  has-schools: no\n  schools-maps: 1\n"), store,
-                               previous="previous")
+        save_answers_as_result(
+            _rerun_file(tmp_path, "  has-schools: no\n  schools-maps: 1\n"), store, previous="previous"
+        )
 
 
 def test_rerun_without_an_earlier_result_is_a_usage_error(hermetic: Path, tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, PACK
-from prepkit.interview import Event, Interview, Mode
-from prepkit.models import Answer, Questionnaire
-from prepkit.questionnaire import load_questionnaire
+from prepkit.assess.interview import Event, Interview, Mode
+from prepkit.content.models import Answer, Questionnaire
+from prepkit.content.questionnaire import load_questionnaire
 from prepkit.scoring import score
 
 DRILL = FIXTURES / "assess" / "drill.yaml"
@@ -167,9 +167,11 @@ def test_changing_a_profile_answer_reapplies_skip_logic_without_losing_answers(d
 
 
 def test_resuming_starts_after_the_last_answer_then_returns_to_the_gaps(drill: Questionnaire) -> None:
-    answers = {"has-schools": Answer(kind="choice", choice="no"),
-               "agency-size": Answer(kind="choice", choice="small"),
-               "planning-review": Answer(kind="value", value=1)}
+    answers = {
+        "has-schools": Answer(kind="choice", choice="no"),
+        "agency-size": Answer(kind="choice", choice="small"),
+        "planning-review": Answer(kind="value", value=1),
+    }
     iv = Interview(drill, answers)
     assert current_id(iv) == "planning-mutual-aid"
     feed(iv, "1", "1", "1", "1", "1")

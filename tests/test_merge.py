@@ -14,27 +14,37 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PACK, run_prepkit
-from prepkit.answers import resolve_answers
+from prepkit.content.answers import resolve_answers
+from prepkit.content.models import AnswerDetail, Questionnaire
+from prepkit.content.questionnaire import load_questionnaire
+from prepkit.content.sources import Assessment
 from prepkit.errors import UsageError
-from prepkit.merge import TeamMember, discussion_items, merge_team
-from prepkit.models import AnswerDetail, Questionnaire
-from prepkit.questionnaire import load_questionnaire
-from prepkit.results import questionnaire_of
-from prepkit.sources import Assessment
-from prepkit.store import Store
+from prepkit.results.gate import questionnaire_of
+from prepkit.results.store import Store
+from prepkit.team.merge import TeamMember, discussion_items, merge_team
 
 MINI = load_questionnaire(PACK / "mini.yaml")
 
 
-def member(raw: dict[str, Any], respondent: str | None = None, agency: str = "Test Town PD",
-           q: Questionnaire = MINI, day: int = 1) -> TeamMember:
+def member(
+    raw: dict[str, Any],
+    respondent: str | None = None,
+    agency: str = "Test Town PD",
+    q: Questionnaire = MINI,
+    day: int = 1,
+) -> TeamMember:
     answers = resolve_answers(q, raw)
     return TeamMember(f"{respondent}.yaml", Assessment(q, agency, respondent, dt.date(2026, 11, day), answers))
 
 
 def full(**overrides: Any) -> dict[str, Any]:
-    raw: dict[str, Any] = {"has-schools": "yes", "planning-policy": 2, "planning-review": 1, "schools-maps": 2,
-                           "schools-drills": 1}
+    raw: dict[str, Any] = {
+        "has-schools": "yes",
+        "planning-policy": 2,
+        "planning-review": 1,
+        "schools-maps": 2,
+        "schools-drills": 1,
+    }
     raw.update(overrides)
     return {k: v for k, v in raw.items() if v is not None}
 
@@ -65,16 +75,22 @@ def test_na_only_when_every_respondent_says_na() -> None:
 
 
 def test_disagreement_starts_at_half_the_scale_range(tmp_path: Path) -> None:
-    text = (PACK / "mini.yaml").read_text().replace(
-        "    - {value: 3, label: Fully in place}",
-        "    - {value: 3, label: Fully in place}\n    - {value: 4, label: Tested}")
+    text = (
+        (PACK / "mini.yaml")
+        .read_text()
+        .replace(
+            "    - {value: 3, label: Fully in place}",
+            "    - {value: 3, label: Fully in place}\n    - {value: 4, label: Tested}",
+        )
+    )
     (tmp_path / "five.yaml").write_text(text)
     (tmp_path / "resources.yaml").write_text((PACK / "resources.yaml").read_text())
     five = load_questionnaire(tmp_path / "five.yaml")
 
     def flagged(a: int, b: int) -> bool:
-        merged = merge_team([member(full(**{"planning-policy": a}), "x", q=five),
-                             member(full(**{"planning-policy": b}), "y", q=five)])
+        merged = merge_team(
+            [member(full(**{"planning-policy": a}), "x", q=five), member(full(**{"planning-policy": b}), "y", q=five)]
+        )
         return any(d.question == "planning-policy" for d in merged.team.disagreements)  # type: ignore[union-attr]
 
     assert not flagged(1, 2)  # range 4: a spread of 1 is below half
@@ -84,8 +100,12 @@ def test_disagreement_starts_at_half_the_scale_range(tmp_path: Path) -> None:
 
 def test_profile_takes_the_most_common_choice_with_ties_toward_choice_order() -> None:
     def profile(*choices: str) -> str | None:
-        merged = merge_team([member(full(**{"has-schools": c, "schools-maps": None, "schools-drills": None}), f"r{i}")
-                             for i, c in enumerate(choices)])
+        merged = merge_team(
+            [
+                member(full(**{"has-schools": c, "schools-maps": None, "schools-drills": None}), f"r{i}")
+                for i, c in enumerate(choices)
+            ]
+        )
         return merged.answers["has-schools"].choice
 
     assert profile("no", "unsure", "unsure") == "unsure"
@@ -114,8 +134,12 @@ def test_status_is_in_progress_when_an_applicable_question_has_no_answer() -> No
 
 
 def test_notes_and_evidence_keep_who_said_them() -> None:
-    merged = merge_team([member(full(**{"planning-policy": AnswerDetail(value=2, note="draft signed")}), "Lt A"),
-                         member(full(**{"planning-policy": AnswerDetail(value=2, evidence="binder")}), "Sgt B")])
+    merged = merge_team(
+        [
+            member(full(**{"planning-policy": AnswerDetail(value=2, note="draft signed")}), "Lt A"),
+            member(full(**{"planning-policy": AnswerDetail(value=2, evidence="binder")}), "Sgt B"),
+        ]
+    )
     answer = merged.answers["planning-policy"]
     assert (answer.note, answer.evidence) == ("Lt A: draft signed", "Sgt B: binder")
 
@@ -142,11 +166,13 @@ def test_refuses_a_single_result_other_agencies_and_other_questionnaire_versions
 
 
 def test_discussion_items_show_each_respondents_label() -> None:
-    merged = merge_team([member(full(**{"planning-policy": 0}), "Lt A"),
-                         member(full(**{"planning-policy": 3}), "Sgt B")])
+    merged = merge_team(
+        [member(full(**{"planning-policy": 0}), "Lt A"), member(full(**{"planning-policy": 3}), "Sgt B")]
+    )
     items = discussion_items(questionnaire_of(merged), merged)
     assert [(i.question, i.consensus, i.answers) for i in items] == [
-        ("planning-policy", "Not in place", {"Lt A": "Not in place", "Sgt B": "Fully in place"})]
+        ("planning-policy", "Not in place", {"Lt A": "Not in place", "Sgt B": "Fully in place"})
+    ]
 
 
 @settings(max_examples=60, deadline=None)
@@ -164,8 +190,17 @@ def test_the_consensus_value_is_a_median_of_the_values_given(answers: list[Any])
 
 def write_answers(folder: Path, name: str, raw: dict[str, Any], agency: str = "Test Town PD") -> Path:
     path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({"questionnaire": str(PACK / "mini.yaml"), "agency": agency,
-                                    "respondent": name, "date": "2026-11-20", "answers": raw}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "questionnaire": str(PACK / "mini.yaml"),
+                "agency": agency,
+                "respondent": name,
+                "date": "2026-11-20",
+                "answers": raw,
+            }
+        )
+    )
     return path
 
 
@@ -212,12 +247,13 @@ def test_merge_command_errors_are_one_line_without_traceback(tmp_path: Path) -> 
 def test_the_report_of_a_team_result_lists_the_disagreements_to_discuss() -> None:
     from prepkit.report import render_report_html
 
-    merged = merge_team([member(full(**{"planning-policy": 0}), "Lt <A>"),
-                         member(full(**{"planning-policy": 3}), "Sgt B")])
+    merged = merge_team(
+        [member(full(**{"planning-policy": 0}), "Lt <A>"), member(full(**{"planning-policy": 3}), "Sgt B")]
+    )
     html = render_report_html(merged)
     assert 'href="#team"' in html
-    section = html[html.index('id="team"'):]
-    section = section[:section.index("</section>")]
+    section = html[html.index('id="team"') :]
+    section = section[: section.index("</section>")]
     assert "Lt &lt;A&gt;, Sgt B" in section and "<A>" not in section
     assert "Is there a written active assailant policy?" in section
     assert "Consensus: Not in place" in section and "Lt &lt;A&gt;: Not in place; Sgt B: Fully in place" in section

@@ -13,17 +13,18 @@ import pypdf
 import pytest
 
 from conftest import FIXTURES, PACK, run_prepkit
-from prepkit.answers import load_answers
-from prepkit.compare import compare, comparison_json
-from prepkit.models import Answer
+from prepkit.content.answers import load_answers
+from prepkit.content.models import Answer
+from prepkit.history.compare import compare, comparison_json
 from prepkit.report import render_report_html, write_report
 from prepkit.report.context import ResourceView, build_context
 from prepkit.report.html import template_dirs
 from prepkit.report.loading import load_subject
 from prepkit.report.pdf import local_path, make_fetcher, render_pdf
-from prepkit.results import Result, new_result, questionnaire_of
+from prepkit.results.gate import questionnaire_of
+from prepkit.results.model import Result, new_result
+from prepkit.results.store import Store
 from prepkit.scoring import score, scorecard_json
-from prepkit.store import Store
 
 HOSTILE = FIXTURES / "report" / "hostile"
 MARKING = "LAW ENFORCEMENT SENSITIVE"
@@ -40,8 +41,7 @@ def mini_result(**changes: object) -> Result:
             assert isinstance(value, Answer)
             answers[qid] = value
     q = sheet.questionnaire
-    return new_result(q, sheet.agency, sheet.respondent, answers, complete=score(q, answers).complete,
-                      date=sheet.date)
+    return new_result(q, sheet.agency, sheet.respondent, answers, complete=score(q, answers).complete, date=sheet.date)
 
 
 def pdf_text(path: Path) -> list[str]:
@@ -57,8 +57,9 @@ def mini_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_pdf_text_has_agency_scores_levels_first_gap_and_resources(mini_pdf: Path) -> None:
     text = "\n".join(pdf_text(mini_pdf))
-    data = scorecard_json(questionnaire_of(mini_result()), score(questionnaire_of(mini_result()),
-                                                                 mini_result().answers), "x")
+    data = scorecard_json(
+        questionnaire_of(mini_result()), score(questionnaire_of(mini_result()), mini_result().answers), "x"
+    )
     assert "Test Town Police Department" in text
     assert f"{data['overall']['score']:.1f}" == "68.5" and "68.5" in text
     for domain in data["domains"]:
@@ -140,8 +141,10 @@ def test_every_number_equals_score_json(tmp_path: Path) -> None:
     assert overall is not None and overall.group(1) == f"{data['overall']['score']:.1f}"
     ranked = re.findall(r'<p class="gap-question">(\d+)\. ([^<]+)</p>', html)
     assert len(ranked) == len(data["gaps"])
-    texts = {"planning-policy": "Is there a written active assailant policy?",
-             "schools-drills": "Did officers drill in a school this year?"}
+    texts = {
+        "planning-policy": "Is there a written active assailant policy?",
+        "schools-drills": "Did officers drill in a school this year?",
+    }
     assert ranked == [(str(rank), texts[g["question"]]) for rank, g in enumerate(data["gaps"], start=1)]
 
 
@@ -203,11 +206,17 @@ def test_comparison_and_trend_from_the_store(tmp_path: Path, hermetic: Path) -> 
     assert "Did officers drill in a school this year?" in closed
     changes = html.split("<h3>Changed answers</h3>", 1)[1].split("<h3>Trend</h3>", 1)[0]
     assert changes.count("Did officers drill in a school this year?") == 1  # closed, so not again as improved
-    overall = re.search(r'<th scope="row">Overall</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td>'
-                        r'<td class="num delta-up">([^<]+)</td>', html)
+    overall = re.search(
+        r'<th scope="row">Overall</th><td class="num">([^<]+)</td><td class="num">([^<]+)</td>'
+        r'<td class="num delta-up">([^<]+)</td>',
+        html,
+    )
     assert overall is not None
-    assert overall.groups() == (f"{expected['overall']['before']:.1f}", f"{expected['overall']['after']:.1f}",
-                                f"{expected['overall']['delta']:+.1f}")
+    assert overall.groups() == (
+        f"{expected['overall']['before']:.1f}",
+        f"{expected['overall']['after']:.1f}",
+        f"{expected['overall']['delta']:+.1f}",
+    )
     trend = html.split("<h3>Trend</h3>", 1)[1]
     for date in ("2024-05-01", "2025-05-01", "2026-05-01", "2026-11-25"):
         assert f'<th scope="row">{date}</th>' in trend
@@ -232,7 +241,7 @@ def test_compare_to_none_and_a_named_result(tmp_path: Path, hermetic: Path) -> N
 def test_hostile_content_prints_as_text_and_fetches_nothing(tmp_path: Path) -> None:
     result = load_subject(str(HOSTILE / "answers.yaml"), Store(tmp_path / "store"))
     html = render_report_html(result, marking='<img src="file:///etc/passwd">')
-    assert "<img src" not in html and "<script" not in html and "<link rel=\"attachment\"" not in html
+    assert "<img src" not in html and "<script" not in html and '<link rel="attachment"' not in html
     assert "<h1>Injected</h1>" not in html and "<style>@import" not in html
     assert "{{ 7 * 7 }}" in html  # user text is data, never template source
     fetcher = make_fetcher(template_dirs())
@@ -262,9 +271,16 @@ def test_fetcher_refuses_everything_outside_the_template_folders(tmp_path: Path)
     (brand / "escape.txt").symlink_to(secret)
     roots = [brand.resolve()]
     assert local_path((brand / "logo.svg").as_uri(), roots) == (brand / "logo.svg").resolve()
-    for url in [secret.as_uri(), (brand / "escape.txt").as_uri(), (brand / ".." / "secret.txt").as_uri(),
-                "http://127.0.0.1:9/x.png", "data:text/plain,hi", "file://otherhost" + str(brand / "logo.svg"),
-                (brand / "missing.png").as_uri(), "file:///dev/zero"]:
+    for url in [
+        secret.as_uri(),
+        (brand / "escape.txt").as_uri(),
+        (brand / ".." / "secret.txt").as_uri(),
+        "http://127.0.0.1:9/x.png",
+        "data:text/plain,hi",
+        "file://otherhost" + str(brand / "logo.svg"),
+        (brand / "missing.png").as_uri(),
+        "file:///dev/zero",
+    ]:
         assert local_path(url, roots) is None, url
 
 
@@ -273,12 +289,17 @@ def test_branded_template_cannot_read_outside_its_folder(tmp_path: Path) -> None
     shutil.copytree(template_dirs()[0], brand, ignore=shutil.ignore_patterns("fonts"))
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0 secret")
-    (brand / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
-                                    '<rect width="40" height="10" fill="navy"/></svg>')
+    (brand / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+        '<rect width="40" height="10" fill="navy"/></svg>'
+    )
     cover = (brand / "_cover.html.j2").read_text()
-    cover = cover.replace('<p class="cover-kicker">', f'<img src="logo.svg" alt="Agency logo">'
-                          f'<img src="{secret.as_uri()}" alt="secret"><link rel="attachment" href="{secret.as_uri()}">'
-                          '<p class="cover-kicker">Branded · ')
+    cover = cover.replace(
+        '<p class="cover-kicker">',
+        f'<img src="logo.svg" alt="Agency logo">'
+        f'<img src="{secret.as_uri()}" alt="secret"><link rel="attachment" href="{secret.as_uri()}">'
+        '<p class="cover-kicker">Branded · ',
+    )
     (brand / "_cover.html.j2").write_text(cover)
     html = render_report_html(mini_result(), template_dir=brand)
     fetcher = make_fetcher(template_dirs(brand))
@@ -296,23 +317,23 @@ def test_branded_template_cannot_read_outside_its_folder(tmp_path: Path) -> None
 def test_pages_render_to_png(mini_pdf: Path, tmp_path: Path) -> None:
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    subprocess.run(["pdftoppm", "-png", "-r", "30", str(mini_pdf), str(tmp_path / "page")], check=True,
-                   timeout=60)
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(mini_pdf), str(tmp_path / "page")], check=True, timeout=60)
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(pypdf.PdfReader(mini_pdf).pages)
     assert all(p.read_bytes().startswith(b"\x89PNG") and p.stat().st_size > 1000 for p in pngs)
 
 
 def test_answer_provenance_is_shown_per_question() -> None:
-    result = mini_result().model_copy(update={"provenance": {"planning-policy": "carried",
-                                                             "planning-review": "reverified"}})
+    result = mini_result().model_copy(
+        update={"provenance": {"planning-policy": "carried", "planning-review": "reverified"}}
+    )
     html = render_report_html(result)
     findings = html.split('id="domains"', 1)[1]
 
     def item(qid: str) -> str:
         """The findings list item that names question qid."""
         at = findings.index(f" · {qid}")
-        return findings[findings.rindex("<li", 0, at):findings.index("</li>", at)]
+        return findings[findings.rindex("<li", 0, at) : findings.index("</li>", at)]
 
     assert "carried over, not reviewed" in item("planning-policy")
     assert "re-verified" in item("planning-review")

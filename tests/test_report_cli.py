@@ -36,11 +36,14 @@ def test_html_format_from_option_or_suffix(tmp_path: Path) -> None:
     assert "<title>Mini Readiness Check: Test Town Police Department</title>" in out.read_text()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--format", "docx"], "'docx' is not one of: pdf, html"),
-    (["--format", "html", "--pdfa"], "--pdfa applies to PDF reports only"),
-    (["--compare-to", "no-such-result"], "no result 'no-such-result'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "docx"], "'docx' is not one of: pdf, html"),
+        (["--format", "html", "--pdfa"], "--pdfa applies to PDF reports only"),
+        (["--compare-to", "no-such-result"], "no result 'no-such-result'"),
+    ],
+)
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     proc = run_prepkit("report", ANSWERS, *args, cwd=tmp_path)
     assert proc.returncode == 2
@@ -51,8 +54,12 @@ def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> N
 
 def test_invalid_answers_exit_1_with_position(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text((PACK / "answers.yaml").read_text().replace("planning-policy: 2", "planning-policy: 7")
-                   .replace("questionnaire: mini", f"questionnaire: {PACK / 'mini.yaml'}"))
+    bad.write_text(
+        (PACK / "answers.yaml")
+        .read_text()
+        .replace("planning-policy: 2", "planning-policy: 7")
+        .replace("questionnaire: mini", f"questionnaire: {PACK / 'mini.yaml'}")
+    )
     proc = run_prepkit("report", str(bad), cwd=tmp_path)
     assert proc.returncode == 1
     assert f"{bad}:" in proc.stderr and "not on the scale" in proc.stderr
@@ -60,7 +67,8 @@ def test_invalid_answers_exit_1_with_position(tmp_path: Path) -> None:
 
 
 def test_missing_weasyprint_libraries_write_html_and_say_what_to_install(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # `import weasyprint` now fails as without Pango
     out = tmp_path / "report.pdf"
     result = CliRunner().invoke(app, ["report", ANSWERS, "-o", str(out)])
@@ -72,10 +80,12 @@ def test_missing_weasyprint_libraries_write_html_and_say_what_to_install(
 
 
 def test_help_does_not_import_weasyprint_or_jinja() -> None:
-    code = ("import sys\nfrom typer.testing import CliRunner\nfrom prepkit.cli import app\n"
-            "for args in (['--help'], ['report', '--help']):\n"
-            "    assert CliRunner().invoke(app, args).exit_code == 0\n"
-            "print(sorted(m for m in ('weasyprint', 'jinja2', 'pydyf') if m in sys.modules))")
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom prepkit.cli import app\n"
+        "for args in (['--help'], ['report', '--help']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0\n"
+        "print(sorted(m for m in ('weasyprint', 'jinja2', 'pydyf') if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"

@@ -14,17 +14,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PACK, run_prepkit
-from prepkit.answers import parse_answer, resolve_answers
+from prepkit.content.answers import parse_answer, resolve_answers
+from prepkit.content.models import Answer, Questionnaire
+from prepkit.content.questionnaire import load_questionnaire
+from prepkit.content.sources import Assessment
 from prepkit.errors import UsageError
-from prepkit.merge import TeamMember, merge_team
-from prepkit.models import Answer, Questionnaire
-from prepkit.questionnaire import load_questionnaire
-from prepkit.results import Result, new_result, result_json
-from prepkit.rollup import Scorer, collect
-from prepkit.rollup_model import build_rollup, rollup_csv, rollup_json
+from prepkit.results.model import Result, new_result, result_json
+from prepkit.results.store import Store
 from prepkit.scoring import score
-from prepkit.sources import Assessment
-from prepkit.store import Store
+from prepkit.team.merge import TeamMember, merge_team
+from prepkit.team.rollup import Scorer, collect
+from prepkit.team.summary import build_rollup, rollup_csv, rollup_json
 
 MINI = load_questionnaire(PACK / "mini.yaml")
 
@@ -33,8 +33,9 @@ def answers(policy: int, review: int, **extra: Any) -> dict[str, Any]:
     return {"has-schools": "no", "planning-policy": policy, "planning-review": review, **extra}
 
 
-def save(store: Path, agency: str, raw: dict[str, Any], day: int, *, complete: bool = True,
-         q: Questionnaire = MINI) -> Result:
+def save(
+    store: Path, agency: str, raw: dict[str, Any], day: int, *, complete: bool = True, q: Questionnaire = MINI
+) -> Result:
     result = new_result(q, agency, None, resolve_answers(q, raw), complete=complete, date=dt.date(2026, 1, day))
     Store(store).save(result)
     return result
@@ -59,10 +60,19 @@ def test_rollup_takes_the_latest_complete_result_per_agency(region: Path) -> Non
     rollup = build_rollup(collect([region]))
     assert (rollup.files, rollup.agencies, rollup.skipped) == (8, 4, 0)
     assert [(level.id, level.agencies) for level in rollup.levels] == [
-        ("foundational", 2), ("developing", 1), ("established", 1)]
+        ("foundational", 2),
+        ("developing", 1),
+        ("established", 1),
+    ]
     planning, schools = rollup.domains
     assert (planning.agencies, planning.min, planning.q1, planning.median, planning.q3, planning.max) == (
-        4, 0.0, 25.0, 50.0, 75.0, 100.0)
+        4,
+        0.0,
+        25.0,
+        50.0,
+        75.0,
+        100.0,
+    )
     assert (schools.agencies, schools.median) == (0, None)
     assert [(g.question, g.agencies, g.share) for g in rollup.critical_gaps] == [("planning-policy", 2, 0.5)]
     assert [(g.question, g.agencies) for g in rollup.common_gaps] == [("planning-policy", 2), ("planning-review", 2)]
@@ -81,13 +91,13 @@ def test_agencies_are_named_only_when_asked(region: Path) -> None:
 
 
 def test_csv_is_tidy_and_defuses_spreadsheet_formulas(tmp_path: Path) -> None:
-    save(tmp_path / "s", "=HYPERLINK(\"http://x\")", answers(0, 0), 1)
-    save(tmp_path / "s", "=HYPERLINK(\"http://x\")", answers(3, 1), 2)
+    save(tmp_path / "s", '=HYPERLINK("http://x")', answers(0, 0), 1)
+    save(tmp_path / "s", '=HYPERLINK("http://x")', answers(3, 1), 2)
     rows = list(csv.reader(io.StringIO(rollup_csv(build_rollup(collect([tmp_path / "s"])), named=True))))
     assert rows[0] == ["section", "id", "label", "measure", "value"]
     assert ["domain", "planning", "Planning", "median", "100.0"] in rows
     assert ["movement", "improved", "", "agencies", "1"] in rows
-    assert ["agency", "'=HYPERLINK(\"http://x\")", "established", "delta", "100.0"] in rows
+    assert ["agency", '\'=HYPERLINK("http://x")', "established", "delta", "100.0"] in rows
 
 
 def test_a_corrupt_file_is_named_and_skipped(region: Path) -> None:
@@ -106,8 +116,12 @@ def test_a_corrupt_file_is_named_and_skipped(region: Path) -> None:
 def test_results_merged_into_a_team_result_are_left_out(tmp_path: Path) -> None:
     store = tmp_path / "s"
     members = [save(store, "Echo PD", answers(p, 1), 5) for p in (0, 3, 3)]
-    team = merge_team([TeamMember(m.id, Assessment(MINI, m.agency, f"r{i}", m.date, dict(m.answers), m))
-                       for i, m in enumerate(members)])
+    team = merge_team(
+        [
+            TeamMember(m.id, Assessment(MINI, m.agency, f"r{i}", m.date, dict(m.answers), m))
+            for i, m in enumerate(members)
+        ]
+    )
     Store(store).save(team)
     rollup = build_rollup(collect([store]))
     assert (rollup.agencies, rollup.merged_sources) == (1, 3)
@@ -168,13 +182,15 @@ def test_report_files_name_agencies_only_when_asked(region: Path, tmp_path: Path
 
 
 def test_the_pdf_renderer_fetches_nothing_outside_the_templates(tmp_path: Path) -> None:
-    from prepkit.rollup_report import render_pdf
+    from prepkit.report.region import render_pdf
 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    pdf = render_pdf(f'<html><head><link rel="attachment" href="{secret.as_uri()}"></head>'
-                     f'<body><p>hello</p><img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
-                     '</body></html>')
+    pdf = render_pdf(
+        f'<html><head><link rel="attachment" href="{secret.as_uri()}"></head>'
+        f'<body><p>hello</p><img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
+        "</body></html>"
+    )
     assert pdf.startswith(b"%PDF") and b"/EmbeddedFile" not in pdf and b"TOP-SECRET" not in pdf
 
 
@@ -182,16 +198,28 @@ answer_values = st.one_of(st.sampled_from([0, 1, 2, 3, "na", "unknown", None]))
 
 
 @settings(max_examples=150, deadline=None)
-@given(profile=st.sampled_from(["yes", "no", "unsure", None]), policy=st.sampled_from([0, 1, 2, 3, "unknown", None]),
-       review=st.sampled_from([0, 1, "na", "unknown", None]), maps=answer_values, drills=answer_values)
-def test_the_fast_scorer_gives_the_numbers_of_scoring_score(profile: str | None, policy: Any, review: Any,
-                                                            maps: Any, drills: Any) -> None:
-    raw = {"has-schools": profile, "planning-policy": policy, "planning-review": review, "schools-maps": maps,
-           "schools-drills": drills}
+@given(
+    profile=st.sampled_from(["yes", "no", "unsure", None]),
+    policy=st.sampled_from([0, 1, 2, 3, "unknown", None]),
+    review=st.sampled_from([0, 1, "na", "unknown", None]),
+    maps=answer_values,
+    drills=answer_values,
+)
+def test_the_fast_scorer_gives_the_numbers_of_scoring_score(
+    profile: str | None, policy: Any, review: Any, maps: Any, drills: Any
+) -> None:
+    raw = {
+        "has-schools": profile,
+        "planning-policy": policy,
+        "planning-review": review,
+        "schools-maps": maps,
+        "schools-drills": drills,
+    }
     items = {p.id: p for p in MINI.profile} | {x.id: x for _, x in MINI.questions()}
     # answers to questions that do not apply are kept on purpose: both scorers must ignore them
-    parsed: dict[str, Answer] = {qid: parse_answer(MINI, items[qid], value) for qid, value in raw.items()
-                                 if value is not None}
+    parsed: dict[str, Answer] = {
+        qid: parse_answer(MINI, items[qid], value) for qid, value in raw.items() if value is not None
+    }
     card = score(MINI, parsed)
     summary = Scorer(MINI).summarize(parsed)
     assert summary.score == card.score and summary.level == card.level

@@ -8,23 +8,43 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prepkit.answers import resolve_answers
-from prepkit.models import Answer, Questionnaire
+from prepkit.content.answers import resolve_answers
+from prepkit.content.models import Answer, Questionnaire
 from prepkit.scoring import level_for, score, scorecard_json
 
 
-def make_q(domains: list[dict], *, scale: list[dict] | None = None, levels: list[dict] | None = None,
-           profile: list[dict] | None = None) -> Questionnaire:
-    return Questionnaire.model_validate({
-        "format": 1, "id": "t", "version": "1", "title": "T",
-        "scales": {"s": scale or [{"value": 0, "label": "None"}, {"value": 1, "label": "Some"},
-                                  {"value": 2, "label": "Most"}, {"value": 3, "label": "All"}]},
-        "levels": levels or [{"id": "low", "label": "Low", "min": 0},
-                             {"id": "mid", "label": "Mid", "min": 50},
-                             {"id": "top", "label": "Top", "min": 80, "requires_critical": True}],
-        "profile": profile or [],
-        "domains": domains,
-    })
+def make_q(
+    domains: list[dict],
+    *,
+    scale: list[dict] | None = None,
+    levels: list[dict] | None = None,
+    profile: list[dict] | None = None,
+) -> Questionnaire:
+    return Questionnaire.model_validate(
+        {
+            "format": 1,
+            "id": "t",
+            "version": "1",
+            "title": "T",
+            "scales": {
+                "s": scale
+                or [
+                    {"value": 0, "label": "None"},
+                    {"value": 1, "label": "Some"},
+                    {"value": 2, "label": "Most"},
+                    {"value": 3, "label": "All"},
+                ]
+            },
+            "levels": levels
+            or [
+                {"id": "low", "label": "Low", "min": 0},
+                {"id": "mid", "label": "Mid", "min": 50},
+                {"id": "top", "label": "Top", "min": 80, "requires_critical": True},
+            ],
+            "profile": profile or [],
+            "domains": domains,
+        }
+    )
 
 
 def value(v: float) -> Answer:
@@ -36,18 +56,29 @@ UNKNOWN = Answer(kind="unknown")
 
 
 def test_worked_example_weights_na_unknown_and_unanswered() -> None:
-    q = make_q([
-        {"id": "a", "title": "A", "weight": 2, "questions": [
-            {"id": "a1", "text": "?", "weight": 3},            # value 2 -> 2/3
-            {"id": "a2", "text": "?", "critical": True},       # value 3 -> 1
-            {"id": "a3", "text": "?"},                         # N/A -> not counted
-        ]},
-        {"id": "b", "title": "B", "questions": [
-            {"id": "b1", "text": "?"},                         # unknown -> 0
-            {"id": "b2", "text": "?", "weight": 2},            # unanswered -> 0
-            {"id": "b3", "text": "?"},                         # value 1 -> 1/3
-        ]},
-    ])
+    q = make_q(
+        [
+            {
+                "id": "a",
+                "title": "A",
+                "weight": 2,
+                "questions": [
+                    {"id": "a1", "text": "?", "weight": 3},  # value 2 -> 2/3
+                    {"id": "a2", "text": "?", "critical": True},  # value 3 -> 1
+                    {"id": "a3", "text": "?"},  # N/A -> not counted
+                ],
+            },
+            {
+                "id": "b",
+                "title": "B",
+                "questions": [
+                    {"id": "b1", "text": "?"},  # unknown -> 0
+                    {"id": "b2", "text": "?", "weight": 2},  # unanswered -> 0
+                    {"id": "b3", "text": "?"},  # value 1 -> 1/3
+                ],
+            },
+        ]
+    )
     card = score(q, {"a1": value(2), "a2": value(3), "a3": NA, "b1": UNKNOWN, "b3": value(1)})
     # A: (3 * 2/3 + 1 * 1) / (3 + 1) = 3/4 -> 75.0; B: (0 + 0 + 1/3) / 4 = 1/12 -> 8.333...
     a, b = card.domains
@@ -60,18 +91,22 @@ def test_worked_example_weights_na_unknown_and_unanswered() -> None:
     assert (a.level, b.level, card.level) == ("mid", "low", "mid")
     # gaps: priority = w_q * W_d * (1 - c) * (2 if critical): a1 3*2*(1/3)=2; b2 2*1*1=2; b1 1; b3 2/3
     assert [(g.question, round(g.priority, 3)) for g in card.gaps] == [
-        ("a1", 2.0), ("b2", 2.0), ("b1", 1.0), ("b3", 0.667)]
+        ("a1", 2.0),
+        ("b2", 2.0),
+        ("b1", 1.0),
+        ("b3", 0.667),
+    ]
     data = scorecard_json(q, card, "Agency")
     assert data["overall"] == {"score": 52.8, "level": "mid"}
     assert [g["answer"] for g in data["gaps"]] == ["Most", None, "unknown", "Some"]
-    assert data["domains"][1] == {"id": "b", "score": 8.3, "level": "low", "counted": 3, "na": 0,
-                                  "not_applicable": 0}
+    assert data["domains"][1] == {"id": "b", "score": 8.3, "level": "low", "counted": 3, "na": 0, "not_applicable": 0}
 
 
 def test_scale_whose_lowest_value_is_not_zero() -> None:
     scale = [{"value": 1, "label": "Poor"}, {"value": 3, "label": "Fair"}, {"value": 5, "label": "Good"}]
-    q = make_q([{"id": "d", "title": "D", "questions": [{"id": "q1", "text": "?"}, {"id": "q2", "text": "?"}]}],
-               scale=scale)
+    q = make_q(
+        [{"id": "d", "title": "D", "questions": [{"id": "q1", "text": "?"}, {"id": "q2", "text": "?"}]}], scale=scale
+    )
     card = score(q, {"q1": value(3), "q2": value(1)})
     # credit (3-1)/(5-1) = 0.5 and 0 -> 25.0
     assert card.domains[0].score == pytest.approx(25.0)
@@ -85,11 +120,25 @@ def test_negative_and_fractional_scale_values() -> None:
 
 
 def test_level_with_fractional_min_and_critical_gating() -> None:
-    levels = [{"id": "l0", "label": "L0", "min": 0}, {"id": "l1", "label": "L1", "min": 66.6},
-              {"id": "l2", "label": "L2", "min": 66.7, "requires_critical": True}]
-    q = make_q([{"id": "d", "title": "D", "questions": [
-        {"id": "q1", "text": "?", "critical": True}, {"id": "q2", "text": "?"}, {"id": "q3", "text": "?"}]}],
-        levels=levels)
+    levels = [
+        {"id": "l0", "label": "L0", "min": 0},
+        {"id": "l1", "label": "L1", "min": 66.6},
+        {"id": "l2", "label": "L2", "min": 66.7, "requires_critical": True},
+    ]
+    q = make_q(
+        [
+            {
+                "id": "d",
+                "title": "D",
+                "questions": [
+                    {"id": "q1", "text": "?", "critical": True},
+                    {"id": "q2", "text": "?"},
+                    {"id": "q3", "text": "?"},
+                ],
+            }
+        ],
+        levels=levels,
+    )
     # 2/3 = 66.666..: reaches 66.6 but not 66.7
     card = score(q, {"q1": value(3), "q2": value(3), "q3": value(0)})
     assert card.domains[0].level == "l1"
@@ -101,18 +150,22 @@ def test_level_with_fractional_min_and_critical_gating() -> None:
 
 def test_exact_threshold_is_reached_despite_float_noise() -> None:
     levels = [{"id": "l0", "label": "L0", "min": 0}, {"id": "l1", "label": "L1", "min": 70}]
-    q = make_q([{"id": "d", "title": "D", "questions": [
-        {"id": f"q{i}", "text": "?", "weight": 0.1} for i in range(10)]}],
-        scale=[{"value": 0, "label": "No"}, {"value": 1, "label": "Yes"}], levels=levels)
+    q = make_q(
+        [{"id": "d", "title": "D", "questions": [{"id": f"q{i}", "text": "?", "weight": 0.1} for i in range(10)]}],
+        scale=[{"value": 0, "label": "No"}, {"value": 1, "label": "Yes"}],
+        levels=levels,
+    )
     card = score(q, {f"q{i}": value(1 if i < 7 else 0) for i in range(10)})
     assert card.domains[0].level == "l1"
 
 
 def test_domain_not_assessed_and_overall_of_the_rest() -> None:
-    q = make_q([
-        {"id": "a", "title": "A", "weight": 5, "questions": [{"id": "a1", "text": "?"}]},
-        {"id": "b", "title": "B", "questions": [{"id": "b1", "text": "?"}]},
-    ])
+    q = make_q(
+        [
+            {"id": "a", "title": "A", "weight": 5, "questions": [{"id": "a1", "text": "?"}]},
+            {"id": "b", "title": "B", "questions": [{"id": "b1", "text": "?"}]},
+        ]
+    )
     card = score(q, {"a1": NA, "b1": value(3)})
     assert card.domains[0].score is None and card.domains[0].level is None
     assert card.score == pytest.approx(100.0)
@@ -128,17 +181,32 @@ def test_nothing_assessed_overall_is_null() -> None:
 
 
 def test_not_applicable_questions_are_not_counted_and_not_gaps() -> None:
-    q = make_q([{"id": "d", "title": "D", "resources": [], "questions": [
-        {"id": "q1", "text": "?"}, {"id": "q2", "text": "?", "when": {"has": "yes"}}]}],
-        profile=[{"id": "has", "text": "?", "choices": ["yes", "no"]}])
+    q = make_q(
+        [
+            {
+                "id": "d",
+                "title": "D",
+                "resources": [],
+                "questions": [{"id": "q1", "text": "?"}, {"id": "q2", "text": "?", "when": {"has": "yes"}}],
+            }
+        ],
+        profile=[{"id": "has", "text": "?", "choices": ["yes", "no"]}],
+    )
     card = score(q, {"has": Answer(kind="choice", choice="no"), "q1": value(3)})
     assert card.domains[0].not_applicable == 1 and card.domains[0].counted == 1
     assert card.gaps == [] and card.complete is True
 
 
 def test_condition_on_na_unknown_or_unanswered_does_not_hold() -> None:
-    q = make_q([{"id": "d", "title": "D", "questions": [
-        {"id": "q1", "text": "?"}, {"id": "q2", "text": "?", "when": {"q1": [0, 1, 2, 3]}}]}])
+    q = make_q(
+        [
+            {
+                "id": "d",
+                "title": "D",
+                "questions": [{"id": "q1", "text": "?"}, {"id": "q2", "text": "?", "when": {"q1": [0, 1, 2, 3]}}],
+            }
+        ]
+    )
     for first in (NA, UNKNOWN, None):
         answers = {"q1": first} if first else {}
         card = score(q, answers)
@@ -146,10 +214,19 @@ def test_condition_on_na_unknown_or_unanswered_does_not_hold() -> None:
 
 
 def test_condition_chain_through_a_question_that_does_not_apply() -> None:
-    q = make_q([{"id": "d", "title": "D", "questions": [
-        {"id": "q2", "text": "?", "when": {"p": "yes"}},
-        {"id": "q3", "text": "?", "when": {"q2": "All"}}]}],
-        profile=[{"id": "p", "text": "?", "choices": ["yes", "no"]}])
+    q = make_q(
+        [
+            {
+                "id": "d",
+                "title": "D",
+                "questions": [
+                    {"id": "q2", "text": "?", "when": {"p": "yes"}},
+                    {"id": "q3", "text": "?", "when": {"q2": "All"}},
+                ],
+            }
+        ],
+        profile=[{"id": "p", "text": "?", "choices": ["yes", "no"]}],
+    )
     resolved = resolve_answers(q, {"p": "yes", "q2": "all", "q3": 1})
     assert score(q, resolved).questions[1].status == "answered"
     card = score(q, {"p": Answer(kind="choice", choice="no"), "q2": value(3)})
@@ -157,8 +234,16 @@ def test_condition_chain_through_a_question_that_does_not_apply() -> None:
 
 
 def test_gap_resources_fall_back_to_the_domain() -> None:
-    q = make_q([{"id": "d", "title": "D", "resources": ["dom"], "questions": [
-        {"id": "q1", "text": "?", "resources": ["own"]}, {"id": "q2", "text": "?"}]}])
+    q = make_q(
+        [
+            {
+                "id": "d",
+                "title": "D",
+                "resources": ["dom"],
+                "questions": [{"id": "q1", "text": "?", "resources": ["own"]}, {"id": "q2", "text": "?"}],
+            }
+        ]
+    )
     card = score(q, {"q1": value(0), "q2": value(0)})
     assert {g.question: g.resources for g in card.gaps} == {"q1": ["own"], "q2": ["dom"]}
 
@@ -212,8 +297,9 @@ def test_every_score_is_between_0_and_100(case: tuple[Questionnaire, dict[str, A
 
 @FAST
 @given(questionnaires(), st.data())
-def test_raising_an_answer_never_lowers_scores(case: tuple[Questionnaire, dict[str, Answer]],
-                                                data: st.DataObject) -> None:
+def test_raising_an_answer_never_lowers_scores(
+    case: tuple[Questionnaire, dict[str, Answer]], data: st.DataObject
+) -> None:
     q, answers = case
     raisable = [qid for qid, a in answers.items() if a.kind == "value" and a.value is not None and a.value < 3]
     if not raisable:
@@ -234,8 +320,9 @@ def test_raising_an_answer_never_lowers_scores(case: tuple[Questionnaire, dict[s
 
 @FAST
 @given(questionnaires(), st.data())
-def test_na_is_the_same_as_deleting_the_question(case: tuple[Questionnaire, dict[str, Answer]],
-                                                  data: st.DataObject) -> None:
+def test_na_is_the_same_as_deleting_the_question(
+    case: tuple[Questionnaire, dict[str, Answer]], data: st.DataObject
+) -> None:
     q, answers = case
     ids = [question.id for _, question in q.questions()]
     qid = data.draw(st.sampled_from(ids))
@@ -259,8 +346,7 @@ def test_na_is_the_same_as_deleting_the_question(case: tuple[Questionnaire, dict
 
 @FAST
 @given(questionnaires(), st.randoms(use_true_random=False))
-def test_reordering_domains_keeps_the_overall_score(case: tuple[Questionnaire, dict[str, Answer]],
-                                                     rnd: object) -> None:
+def test_reordering_domains_keeps_the_overall_score(case: tuple[Questionnaire, dict[str, Answer]], rnd: object) -> None:
     q, answers = case
     dump = q.model_dump()
     rnd.shuffle(dump["domains"])  # type: ignore[attr-defined]
@@ -277,13 +363,15 @@ def test_a_level_never_rises_when_a_score_falls(scores: list[float], criticals_m
     low, high = sorted(scores)
     order = [level.id for level in q.levels]
     assert order.index(level_for(q.levels, low, criticals_met).id) <= order.index(
-        level_for(q.levels, high, criticals_met).id)
+        level_for(q.levels, high, criticals_met).id
+    )
 
 
 @FAST
 @given(questionnaires(), st.data())
-def test_level_never_rises_when_an_answer_falls(case: tuple[Questionnaire, dict[str, Answer]],
-                                                 data: st.DataObject) -> None:
+def test_level_never_rises_when_an_answer_falls(
+    case: tuple[Questionnaire, dict[str, Answer]], data: st.DataObject
+) -> None:
     q, answers = case
     lowerable = [qid for qid, a in answers.items() if a.kind == "value" and a.value]
     if not lowerable:

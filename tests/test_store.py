@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from prepkit.content.models import Answer
+from prepkit.content.questionnaire import load_questionnaire
 from prepkit.errors import ContentError, UsageError
-from prepkit.models import Answer
-from prepkit.questionnaire import load_questionnaire
-from prepkit.results import RESULT_FORMAT, parse_result, questionnaire_of, result_json
+from prepkit.results.gate import questionnaire_of, read_result
+from prepkit.results.model import RESULT_FORMAT, result_json
+from prepkit.results.store import Store
 from prepkit.scoring import score
-from prepkit.store import Store
 from resultkit import HISTORY, make_result, save_result
 
 
@@ -28,8 +29,9 @@ def test_saved_result_loads_back_equal_and_scores_the_same(store: Store) -> None
     assert loaded.model_dump() == result.model_dump()
     q = questionnaire_of(loaded)
     assert score(q, loaded.answers).score == pytest.approx(68.518, abs=1e-3)
-    assert loaded.answers["schools-maps"] == Answer(kind="value", value=3, note="updated in May",
-                                                    evidence="binder in every car")
+    assert loaded.answers["schools-maps"] == Answer(
+        kind="value", value=3, note="updated in May", evidence="binder in every car"
+    )
 
 
 def test_store_is_owner_only_and_leaves_no_temp_files(store: Store) -> None:
@@ -102,10 +104,18 @@ def test_a_snapshot_that_does_not_match_its_hash_is_refused(store: Store) -> Non
     assert store.paths() == []
 
 
-@pytest.mark.parametrize("content", [
-    b"", b'{"format": 1, "id": "x", "status": "compl', b"\xff\xfe garbage", b"[1, 2, 3]",
-    b'{"name": "some other tool"}', b'{"format": 99, "id": "x"}', b'{"format": 1, "id": "x"}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b'{"format": 1, "id": "x", "status": "compl',
+        b"\xff\xfe garbage",
+        b"[1, 2, 3]",
+        b'{"name": "some other tool"}',
+        b'{"format": 99, "id": "x"}',
+        b'{"format": 1, "id": "x"}',
+    ],
+)
 def test_scan_names_a_damaged_or_foreign_file_and_reads_the_rest(store: Store, content: bytes) -> None:
     result, _ = save_result(store)
     bad = store.results_dir / "zz-bad.json"
@@ -119,7 +129,7 @@ def test_scan_names_a_damaged_or_foreign_file_and_reads_the_rest(store: Store, c
 
 def test_newer_format_names_the_upgrade() -> None:
     with pytest.raises(ContentError, match="newer prepkit"):
-        parse_result(Path("r.json"), json.dumps({"format": RESULT_FORMAT + 1}))
+        read_result(Path("r.json"), text=json.dumps({"format": RESULT_FORMAT + 1}))
 
 
 def _format0_file(store: Store, tmp_path: Path) -> Path:
@@ -155,7 +165,7 @@ def test_a_bad_answer_in_a_format_0_file_is_reported_not_crashed(tmp_path: Path)
     data = json.loads((HISTORY / "format0-result.json").read_text())
     data["answers"]["planning-policy"] = {"value": [1, 2]}
     with pytest.raises(ContentError):
-        parse_result(tmp_path / "r.json", json.dumps(data))
+        read_result(tmp_path / "r.json", text=json.dumps(data))
 
 
 def test_find_by_id_start_and_ambiguity(store: Store) -> None:

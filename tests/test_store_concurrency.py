@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from conftest import PACK
-from prepkit.store import Store
+from prepkit.results.store import Store
 
 WRITER = """
 import sys, time
 from pathlib import Path
-from prepkit.answers import load_answers
-from prepkit.results import new_result
-from prepkit.store import Store
+from prepkit.content.answers import load_answers
+from prepkit.results.model import new_result
+from prepkit.results.store import Store
 
 store, go, answers, name, count = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4], int(sys.argv[5])
 sheet = load_answers(answers)
@@ -43,9 +43,25 @@ EACH = 8
 def test_concurrent_saves_from_several_processes_all_survive(hermetic: Path, tmp_path: Path, same_ids: bool) -> None:
     go = tmp_path / "go"
     extra = ["20260101-000000-agency-mini"] if same_ids else []
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(hermetic), str(go), str(PACK / "answers.yaml"),
-                               f"Agency {n}", str(EACH), *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for n in range(PROCESSES)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                WRITER,
+                str(hermetic),
+                str(go),
+                str(PACK / "answers.yaml"),
+                f"Agency {n}",
+                str(EACH),
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(PROCESSES)
+    ]
     time.sleep(0.5)  # let them load; a late starter only makes the test weaker, never wrong
     go.touch()
     ids: list[str] = []

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import run_prepkit
 from prepkit.errors import ContentError
-from prepkit.results import result_json
-from prepkit.store import Store
+from prepkit.results.model import result_json
+from prepkit.results.store import Store
 from resultkit import HISTORY, make_result, save_result
 
 
@@ -19,8 +19,9 @@ def _exported(tmp_path: Path, name: str = "exported.json", **kwargs: object) -> 
     other = tmp_path / "other-machine"
     result, _ = save_result(Store(other), **kwargs)  # type: ignore[arg-type]
     target = tmp_path / name
-    proc = run_prepkit("export", result.id, "--format", "json", "--what", "result", "-o", str(target),
-                       "--store", str(other))
+    proc = run_prepkit(
+        "export", result.id, "--format", "json", "--what", "result", "-o", str(target), "--store", str(other)
+    )
     assert proc.returncode == 0, proc.stderr
     return target, result.id
 
@@ -81,8 +82,7 @@ def test_a_forged_snapshot_does_not_poison_the_store_for_others(hermetic: Path, 
 
 def test_import_of_a_format_0_file_saves_it_in_the_current_format(hermetic: Path, tmp_path: Path) -> None:
     result = make_result()
-    old = json.loads((HISTORY / "format0-result.json").read_text().replace("@MINI_HASH@",
-                                                                           result.questionnaire.hash))
+    old = json.loads((HISTORY / "format0-result.json").read_text().replace("@MINI_HASH@", result.questionnaire.hash))
     old["snapshot"] = json.loads(result_json(result))["snapshot"]
     path = tmp_path / "old.json"
     path.write_text(json.dumps(old))

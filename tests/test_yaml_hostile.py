@@ -20,12 +20,16 @@ def bomb() -> str:
 
 CASES = {
     "alias-bomb.yaml": (bomb(), "1:1: more than 250,000 values once aliases are expanded"),
-    "python-tag.yaml": ("format: 1\nid: !!python/object/apply:os.system ['echo pwned']\n",
-                        "2:5: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
+    "python-tag.yaml": (
+        "format: 1\nid: !!python/object/apply:os.system ['echo pwned']\n",
+        "2:5: the tag tag:yaml.org,2002:python/object/apply:os.system is not allowed",
+    ),
     "python-name.yaml": ("x: !!python/name:os.system\n", "1:4: the tag tag:yaml.org,2002:python/name:os.system"),
     "deep-flow.yaml": ("a: " + "[" * 10_000 + "]" * 10_000 + "\n", "1:1003: invalid YAML: exceeded maximum nesting"),
-    "deep-block.yaml": ("".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "x: 1\n",
-                        "42:83: nesting deeper than 40 levels is not allowed"),
+    "deep-block.yaml": (
+        "".join("  " * i + f"k{i}:\n" for i in range(60)) + "  " * 60 + "x: 1\n",
+        "42:83: nesting deeper than 40 levels is not allowed",
+    ),
     "latin1.yaml": ("title: Caf\xe9 de la Gare\n".encode("latin-1"), "1:11: not UTF-8 text (byte 0xe9)"),
     "garbage.yaml": (bytes(range(256)) * 8, "2:118: not UTF-8 text (byte 0x80)"),
     "nul.yaml": (b"format: 1\nid: a\x00b\n", "2:1: binary data (NUL byte) is not allowed in a YAML file"),
@@ -78,5 +82,7 @@ def test_alias_bomb_stays_in_bounded_memory(tmp_path: Path) -> None:
 def test_a_directory_or_device_is_not_read(tmp_path: Path) -> None:
     proc = run_prepkit("validate", str(tmp_path), "/dev/zero", timeout=20)
     assert proc.returncode == 1
-    assert proc.stderr.splitlines() == [f"{tmp_path}:1:1: not a regular file (or it does not exist)",
-                                        "/dev/zero:1:1: not a regular file (or it does not exist)"]
+    assert proc.stderr.splitlines() == [
+        f"{tmp_path}:1:1: not a regular file (or it does not exist)",
+        "/dev/zero:1:1: not a regular file (or it does not exist)",
+    ]

@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     OK = 0
     INVALID = 1  # invalid content: questionnaire, answers, result file
     USAGE = 2  # wrong usage: unknown option, missing argument, no terminal
+    SYSTEM = 3  # the system refused: permissions, a full disk, a read-only store
     INTERRUPTED = 130
 
 
@@ -45,6 +46,23 @@ class UsageError(PrepkitError):
     """The command was called wrongly (unknown questionnaire, missing terminal...)."""
 
     exit_code = ExitCode.USAGE
+
+
+class SystemRefusal(PrepkitError):
+    """The system refused to read or write a path (permissions, a full disk, a read-only folder)."""
+
+    exit_code = ExitCode.SYSTEM
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+    @classmethod
+    def of(cls, error: OSError, path: Path | str | None = None) -> SystemRefusal:
+        """One line naming the path and the reason, from an OSError."""
+        where = path if path is not None else (error.filename if error.filename is not None else "?")
+        return cls(where, error.strerror or str(error))
 
 
 def file_problem(path: Path | str, message: str, line: int = 1, column: int = 1) -> ContentError:

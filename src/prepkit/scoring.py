@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from .models import Answer, Domain, Level, ProfileQuestion, Question, Questionnaire
+from prepkit.content.applicability import applicability
+from prepkit.content.models import Answer, Domain, Level, Question, Questionnaire
 
 # Results are plain dataclasses: every value is computed here, and pydantic construction would triple
 # the cost of scoring, which roll-ups do thousands of times.
@@ -68,19 +69,6 @@ class Scorecard:
 
 
 @dataclass(frozen=True)
-class _Condition:
-    ref: str
-    choices: frozenset[str] | None  # for a profile question: the choice ids that satisfy it
-    values: frozenset[float] | None  # for a scored question: the scale values that satisfy it
-
-
-@dataclass(frozen=True)
-class _Item:
-    id: str
-    conditions: tuple[_Condition, ...]
-
-
-@dataclass(frozen=True)
 class _Scored:
     question: Question
     low: float
@@ -93,7 +81,6 @@ class _Scored:
 class _Plan:
     """What scoring needs of a questionnaire, resolved once (labels to values, scale bounds)."""
 
-    items: tuple[_Item, ...]
     domains: tuple[tuple[Domain, tuple[_Scored, ...]], ...]
 
 
@@ -105,68 +92,23 @@ def plan_of(q: Questionnaire) -> _Plan:
 
 
 def _build_plan(q: Questionnaire) -> _Plan:
-    targets: dict[str, ProfileQuestion | Question] = {p.id: p for p in q.profile}
-    targets.update({question.id: question for _, question in q.questions()})
-    items = []
-    for item in [*q.profile, *(question for _, question in q.questions())]:
-        conditions = []
-        for ref, wanted in item.when.items():
-            target = targets.get(ref)
-            if isinstance(target, ProfileQuestion) or target is None:
-                conditions.append(_Condition(ref, frozenset(str(v).casefold() for v in wanted), None))
-            else:
-                conditions.append(_Condition(ref, None, frozenset(_wanted_values(q, target, wanted))))
-        items.append(_Item(item.id, tuple(conditions)))
     domains = []
     for domain in q.domains:
         scored = []
         for question in domain.questions:
             options = q.scale_of(question)
             values = [float(o.value) for o in options]
-            scored.append(_Scored(question, min(values), max(values) - min(values),
-                                  {float(o.value): o.label for o in options}, q.resources_for(domain, question)))
+            scored.append(
+                _Scored(
+                    question,
+                    min(values),
+                    max(values) - min(values),
+                    {float(o.value): o.label for o in options},
+                    q.resources_for(domain, question),
+                )
+            )
         domains.append((domain, tuple(scored)))
-    return _Plan(tuple(items), tuple(domains))
-
-
-def _wanted_values(q: Questionnaire, target: Question, wanted: list[str | int | float]) -> set[float]:
-    """Condition values as scale values: labels (any case) and numbers, quoted or not."""
-    options = q.scale_of(target)
-    found: set[float] = set()
-    for value in wanted:
-        if isinstance(value, str):
-            label = value.strip().casefold()
-            found.update(float(o.value) for o in options if o.label.strip().casefold() == label)
-            number = _number(value)
-            if number is not None:
-                found.add(number)
-        else:
-            found.add(float(value))
-    return found
-
-
-def applicability(q: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, bool]:
-    """Whether each profile and scored question applies, in file order (spec 1.2)."""
-    applies: dict[str, bool] = {}
-    for item in plan_of(q).items:
-        applies[item.id] = all(_holds(c, answers.get(c.ref), applies.get(c.ref, False)) for c in item.conditions)
-    return applies
-
-
-def _holds(condition: _Condition, answer: Answer | None, target_applies: bool) -> bool:
-    """A condition on an unanswered, N/A, unknown or not-applicable question does not hold."""
-    if answer is None or not target_applies:
-        return False
-    if condition.choices is not None:
-        return answer.kind == "choice" and answer.choice in condition.choices
-    return answer.kind == "value" and answer.value is not None and float(answer.value) in (condition.values or ())
-
-
-def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return _Plan(tuple(domains))
 
 
 def level_for(levels: list[Level], score: float, criticals_met: bool) -> Level:
@@ -211,9 +153,18 @@ def score(q: Questionnaire, answers: Mapping[str, Answer]) -> Scorecard:
             counts[status] += 1
             if status == "unanswered":
                 missing.append(question.id)
-            per_question.append(QuestionScore(
-                id=question.id, domain=domain.id, status=status, counted=credit is not None, credit=credit,
-                critical=question.critical, weight=question.weight, answer=label))
+            per_question.append(
+                QuestionScore(
+                    id=question.id,
+                    domain=domain.id,
+                    status=status,
+                    counted=credit is not None,
+                    credit=credit,
+                    critical=question.critical,
+                    weight=question.weight,
+                    answer=label,
+                )
+            )
             if credit is None:
                 continue
             numerator.append(question.weight * credit)
@@ -221,8 +172,15 @@ def score(q: Questionnaire, answers: Mapping[str, Answer]) -> Scorecard:
             if credit < 1:
                 criticals_met = criticals_met and not question.critical
                 priority = question.weight * domain.weight * (1 - credit) * (2 if question.critical else 1)
-                gap = Gap(question=question.id, domain=domain.id, credit=credit, priority=priority,
-                                          critical=question.critical, answer=label, resources=item.resources)
+                gap = Gap(
+                    question=question.id,
+                    domain=domain.id,
+                    credit=credit,
+                    priority=priority,
+                    critical=question.critical,
+                    answer=label,
+                    resources=item.resources,
+                )
                 gap_items.append((-round(priority, 9), len(gap_items), gap))
         all_criticals_met = all_criticals_met and criticals_met
         domain_score: float | None = None
@@ -231,10 +189,20 @@ def score(q: Questionnaire, answers: Mapping[str, Answer]) -> Scorecard:
             domain_score = 100 * math.fsum(numerator) / math.fsum(denominator)
             level = level_for(q.levels, domain_score, criticals_met).id
             weighted.append((domain.weight, domain_score))
-        domains.append(DomainScore(
-            id=domain.id, title=domain.title, weight=domain.weight, score=domain_score, level=level,
-            counted=len(denominator), na=counts["na"], not_applicable=counts["not-applicable"],
-            unanswered=counts["unanswered"], unknown=counts["unknown"]))
+        domains.append(
+            DomainScore(
+                id=domain.id,
+                title=domain.title,
+                weight=domain.weight,
+                score=domain_score,
+                level=level,
+                counted=len(denominator),
+                na=counts["na"],
+                not_applicable=counts["not-applicable"],
+                unanswered=counts["unanswered"],
+                unknown=counts["unknown"],
+            )
+        )
     overall: float | None = None
     overall_level: str | None = None
     if weighted:
@@ -242,8 +210,16 @@ def score(q: Questionnaire, answers: Mapping[str, Answer]) -> Scorecard:
         overall_level = level_for(q.levels, overall, all_criticals_met).id
     gap_items.sort(key=lambda entry: entry[:2])
     return Scorecard(
-        questionnaire=q.id, version=q.version, complete=not missing, score=overall, level=overall_level,
-        domains=domains, gaps=[g for _, _, g in gap_items], questions=per_question, missing=missing)
+        questionnaire=q.id,
+        version=q.version,
+        complete=not missing,
+        score=overall,
+        level=overall_level,
+        domains=domains,
+        gaps=[g for _, _, g in gap_items],
+        questions=per_question,
+        missing=missing,
+    )
 
 
 def _credit(item: _Scored, answer: Answer | None, applies: bool) -> tuple[Status, float | None, str | None]:
@@ -268,14 +244,26 @@ def scorecard_json(q: Questionnaire, card: Scorecard, agency: str) -> dict[str, 
         "complete": card.complete,
         "overall": {"score": _round(card.score, 1), "level": card.level},
         "domains": [
-            {"id": d.id, "score": _round(d.score, 1), "level": d.level, "counted": d.counted,
-             "na": d.na, "not_applicable": d.not_applicable}
+            {
+                "id": d.id,
+                "score": _round(d.score, 1),
+                "level": d.level,
+                "counted": d.counted,
+                "na": d.na,
+                "not_applicable": d.not_applicable,
+            }
             for d in card.domains
         ],
         "gaps": [
-            {"question": g.question, "domain": g.domain, "credit": round(g.credit, 3),
-             "priority": round(g.priority, 3), "critical": g.critical, "answer": g.answer,
-             "resources": g.resources}
+            {
+                "question": g.question,
+                "domain": g.domain,
+                "credit": round(g.credit, 3),
+                "priority": round(g.priority, 3),
+                "critical": g.critical,
+                "answer": g.answer,
+                "resources": g.resources,
+            }
             for g in card.gaps
         ],
     }

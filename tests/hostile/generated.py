@@ -10,16 +10,29 @@ MB = 1_000_000
 def questionnaire_text(questions: int, *, domains: int = 20, qid: str = "generated") -> str:
     """A valid questionnaire with `questions` scored questions spread over `domains` domains."""
     lines = [
-        "format: 1", f"id: {qid}", 'version: "1"', f"title: Generated questionnaire with {questions} questions",
-        "default_scale: capacity", "scales:", "  capacity:",
-        "    - {value: 0, label: Not in place}", "    - {value: 1, label: Planned}",
-        "    - {value: 2, label: Partially in place}", "    - {value: 3, label: Fully in place}",
-        "  yes-no:", '    - {value: 0, label: "No"}', '    - {value: 1, label: "Yes"}',
-        "levels:", "  - {id: foundational, label: Foundational, min: 0}",
+        "format: 1",
+        f"id: {qid}",
+        'version: "1"',
+        f"title: Generated questionnaire with {questions} questions",
+        "default_scale: capacity",
+        "scales:",
+        "  capacity:",
+        "    - {value: 0, label: Not in place}",
+        "    - {value: 1, label: Planned}",
+        "    - {value: 2, label: Partially in place}",
+        "    - {value: 3, label: Fully in place}",
+        "  yes-no:",
+        '    - {value: 0, label: "No"}',
+        '    - {value: 1, label: "Yes"}',
+        "levels:",
+        "  - {id: foundational, label: Foundational, min: 0}",
         "  - {id: developing, label: Developing, min: 40}",
         "  - {id: established, label: Established, min: 70, requires_critical: true}",
-        "profile:", "  - id: has-schools", "    text: Are there schools in the jurisdiction?",
-        "    choices: [yes, no, unsure]", "domains:",
+        "profile:",
+        "  - id: has-schools",
+        "    text: Are there schools in the jurisdiction?",
+        "    choices: [yes, no, unsure]",
+        "domains:",
     ]
     per_domain = -(-questions // domains)
     number = 0
@@ -28,10 +41,12 @@ def questionnaire_text(questions: int, *, domains: int = 20, qid: str = "generat
         for _ in range(per_domain):
             if number == questions:
                 break
-            lines += [f"      - id: question-{number}",
-                      f"        text: Is requirement {number} of domain {d} in place and reviewed each year?",
-                      "        help: Count only what is written down and known to the people who use it.",
-                      f"        weight: {1 + number % 4}"]
+            lines += [
+                f"      - id: question-{number}",
+                f"        text: Is requirement {number} of domain {d} in place and reviewed each year?",
+                "        help: Count only what is written down and known to the people who use it.",
+                f"        weight: {1 + number % 4}",
+            ]
             if number % 7 == 0:
                 lines.append("        critical: true")
             if number % 5 == 0:
@@ -44,8 +59,13 @@ def questionnaire_text(questions: int, *, domains: int = 20, qid: str = "generat
 
 def answers_text(questionnaire: str, questions: int) -> str:
     """Answers to every question of questionnaire_text(questions), naming it by path."""
-    lines = [f"questionnaire: {questionnaire}", "agency: Generated Police Department", "date: 2026-11-25",
-             "answers:", "  has-schools: yes"]
+    lines = [
+        f"questionnaire: {questionnaire}",
+        "agency: Generated Police Department",
+        "date: 2026-11-25",
+        "answers:",
+        "  has-schools: yes",
+    ]
     for number in range(questions):
         lines.append(f"  question-{number}: {number % 2 if number % 5 == 0 else number % 4}")
     return "\n".join(lines) + "\n"
@@ -54,7 +74,7 @@ def answers_text(questionnaire: str, questions: int) -> str:
 def huge_file(path: Path, size: int, kind: str) -> Path:
     """A file of about `size` bytes that looks like the start of a real file of its kind."""
     heads = {
-        "questionnaire": "format: 1\nid: huge\nversion: \"1\"\ntitle: Huge\nsummary: |\n",
+        "questionnaire": 'format: 1\nid: huge\nversion: "1"\ntitle: Huge\nsummary: |\n',
         "answers": "questionnaire: huge\nagency: Huge\nanswers:\n",
         "result": '{"format": 1, "id": "huge", "agency": "',
     }

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from prepkit.answers import load_answers
-from prepkit.models import Answer, Questionnaire
-from prepkit.questionnaire import content_hash, load_questionnaire
-from prepkit.results import Result, result_json, snapshot_of
+from prepkit.content.answers import load_answers
+from prepkit.content.models import Answer, Questionnaire
+from prepkit.content.questionnaire import content_hash, load_questionnaire
+from prepkit.results.model import Result, Snapshot, result_json, snapshot_of
 
 HERE = Path(__file__).parent
 CASES = HERE / "cases"
@@ -28,17 +28,26 @@ Data = dict[str, Any]
 
 
 def result_data(q: Questionnaire, answers: dict[str, Answer], agency: str, respondent: str | None) -> Data:
-    result = Result(id=f"20261125-093000-hostile-{q.id}", status="complete", agency=agency,
-                    respondent=respondent, date=WHEN.date(), created=WHEN, updated=WHEN,
-                    questionnaire={"id": q.id, "version": q.version, "hash": q.content_hash},
-                    answers=answers, snapshot=snapshot_of(q))
+    result = Result(
+        id=f"20261125-093000-hostile-{q.id}",
+        status="complete",
+        agency=agency,
+        respondent=respondent,
+        date=WHEN.date(),
+        created=WHEN,
+        updated=WHEN,
+        questionnaire={"id": q.id, "version": q.version, "hash": q.content_hash},
+        answers=answers,
+        snapshot=snapshot_of(q),
+    )
     data: Data = json.loads(result_json(result))
     return data
 
 
 def rehash(data: Data) -> Data:
     """Make the recorded hash match an edited snapshot, as a deliberate forger would."""
-    data["questionnaire"]["hash"] = content_hash(Questionnaire.model_validate(data["snapshot"]["questionnaire"]))
+    snapshot = Snapshot.model_validate(data["snapshot"])
+    data["questionnaire"]["hash"] = content_hash(snapshot.questionnaire, snapshot.resources)
     return data
 
 
@@ -52,32 +61,64 @@ def main() -> None:
     sheet = load_answers(PACK / "answers.yaml")
     base = result_data(sheet.questionnaire, sheet.answers, sheet.agency, sheet.respondent)
     html_q = load_questionnaire(CASES / "q-html-and-urls-ok.yaml")
-    html_answers = {"planning-policy": Answer(kind="value", value=3, note="<script>alert('note')</script>",
-                                              evidence="file:///etc/passwd <img src=http://evil.example/x>")}
+    html_answers = {
+        "planning-policy": Answer(
+            kind="value",
+            value=3,
+            note="<script>alert('note')</script>",
+            evidence="file:///etc/passwd <img src=http://evil.example/x>",
+        )
+    }
     texts: dict[str, str] = {}
     documents: dict[str, Data] = {
         "res-valid-ok": base,
-        "res-html-text-ok": result_data(html_q, html_answers, "<b>Agency</b> & <script>x()</script>",
-                                        "\u202eredro\u202c <i>officer</i>"),
+        "res-html-text-ok": result_data(
+            html_q, html_answers, "<b>Agency</b> & <script>x()</script>", "\u202eredro\u202c <i>officer</i>"
+        ),
         "res-wrong-types": edited(base, lambda d: d.update(agency=5, date="yesterday", status="done")),
         "res-extra-key": edited(base, lambda d: d.update(admin=True)),
         "res-id-traversal": edited(base, lambda d: d.update(id="../../../etc/cron.d/evil")),
         "res-control-in-agency": edited(base, lambda d: d.update(agency="Town\u001b[2J\u001b[1;1H")),
         "res-unknown-answer-kind": edited(base, lambda d: d["answers"].update({"planning-policy": {"kind": "exec"}})),
-        "res-answer-off-scale": edited(base, lambda d: d["answers"].update(
-            {"planning-policy": {"kind": "value", "value": 99}})),
-        "res-answer-unknown-question": edited(base, lambda d: d["answers"].update(
-            {"ghost-question": {"kind": "value", "value": 2}})),
-        "res-profile-answer-not-a-choice": edited(base, lambda d: d["answers"].update(
-            {"has-schools": {"kind": "choice", "choice": "banana"}})),
-        "res-snapshot-hash-mismatch": edited(base, lambda d: d["snapshot"]["questionnaire"]["domains"][0]
-                                             ["questions"][0].update(weight=1000), forge_hash=False),
-        "res-snapshot-one-option-scale": edited(base, lambda d: d["snapshot"]["questionnaire"]["scales"].update(
-            {"yes-no": [{"value": 1, "label": "Yes", "description": None}]})),
-        "res-snapshot-when-cycle": edited(base, lambda d: d["snapshot"]["questionnaire"]["domains"][1]
-                                          ["questions"][0].update(when={"schools-drills": ["yes"]})),
+        "res-answer-off-scale": edited(
+            base, lambda d: d["answers"].update({"planning-policy": {"kind": "value", "value": 99}})
+        ),
+        "res-answer-unknown-question": edited(
+            base, lambda d: d["answers"].update({"ghost-question": {"kind": "value", "value": 2}})
+        ),
+        "res-profile-answer-not-a-choice": edited(
+            base, lambda d: d["answers"].update({"has-schools": {"kind": "choice", "choice": "banana"}})
+        ),
+        "res-snapshot-hash-mismatch": edited(
+            base,
+            lambda d: d["snapshot"]["questionnaire"]["domains"][0]["questions"][0].update(weight=1000),
+            forge_hash=False,
+        ),
+        "res-snapshot-one-option-scale": edited(
+            base,
+            lambda d: d["snapshot"]["questionnaire"]["scales"].update(
+                {"yes-no": [{"value": 1, "label": "Yes", "description": None}]}
+            ),
+        ),
+        "res-snapshot-when-cycle": edited(
+            base,
+            lambda d: d["snapshot"]["questionnaire"]["domains"][1]["questions"][0].update(
+                when={"schools-drills": ["yes"]}
+            ),
+        ),
         "res-snapshot-missing": edited(base, lambda d: d.update(snapshot=None), forge_hash=False),
         "res-format-99": edited(base, lambda d: d.update(format=99), forge_hash=False),
+        # spec 5, revision 2: N/A only where allowed, answers only where the condition holds, and the
+        # hash covers the resources, so a planted link is caught
+        "res-na-not-allowed": edited(base, lambda d: d["answers"].update({"planning-policy": {"kind": "na"}})),
+        "res-answer-does-not-apply": edited(
+            base, lambda d: d["answers"].update({"has-schools": {"kind": "choice", "choice": "no"}})
+        ),
+        "res-resource-link-planted": edited(
+            base,
+            lambda d: d["snapshot"]["resources"]["mini-guide"].update(url="https://evil.example/phish"),
+            forge_hash=False,
+        ),
     }
     valid = json.dumps(base, indent=1)
     texts["res-nan-answer"] = valid.replace('"value": 2', '"value": NaN', 1)

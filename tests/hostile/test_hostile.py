@@ -37,17 +37,21 @@ def store_state(root: Path) -> StoreState:
     for path in [root, *sorted(root.rglob("*"))]:
         info = path.lstat()
         content = path.read_bytes() if stat.S_ISREG(info.st_mode) else None
-        state[str(path.relative_to(root))] = (stat.S_IFMT(info.st_mode), stat.S_IMODE(info.st_mode),
-                                              info.st_mtime_ns, content)
+        state[str(path.relative_to(root))] = (
+            stat.S_IFMT(info.st_mode),
+            stat.S_IMODE(info.st_mode),
+            info.st_mtime_ns,
+            content,
+        )
     return state
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding one real result, so that any write, rename or deletion would show."""
-    from prepkit.answers import load_answers
-    from prepkit.results import new_result
-    from prepkit.store import Store
+    from prepkit.content.answers import load_answers
+    from prepkit.results.model import new_result
+    from prepkit.results.store import Store
 
     root = tmp_path_factory.mktemp("hostile") / "store"
     sheet = load_answers(PACK / "answers.yaml")
@@ -59,8 +63,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def prepkit(store: Path, *args: str, cwd: Path = CASES_DIR) -> subprocess.CompletedProcess[str]:
     """Run prepkit against store and assert that the store did not change."""
-    env = {"PREPKIT_STORE": str(store), "PREPKIT_QUESTIONNAIRES": "", "PREPKIT_DEBUG": "", "NO_COLOR": "1",
-           "COLUMNS": "100"}
+    env = {
+        "PREPKIT_STORE": str(store),
+        "PREPKIT_QUESTIONNAIRES": "",
+        "PREPKIT_DEBUG": "",
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+    }
     before = store_state(store)
     proc = run_prepkit(*args, cwd=cwd, env=env, timeout=HANG_GUARD)
     assert store_state(store) == before, f"prepkit {' '.join(args)} changed the store"
@@ -90,6 +99,7 @@ def assert_outcome(case: Case, problems: list[str], stdout: str) -> None:
 
 
 # --- the corpus itself
+
 
 def test_every_corpus_file_has_exactly_one_expectation() -> None:
     files = sorted(p.name for p in CASES_DIR.iterdir())
@@ -128,8 +138,9 @@ def test_batch_prints_only_file_lines(batch: tuple[subprocess.CompletedProcess[s
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.file)
-def test_validate(case: Case, store: Path,
-                  batch: tuple[subprocess.CompletedProcess[str], dict[str, list[str]]]) -> None:
+def test_validate(
+    case: Case, store: Path, batch: tuple[subprocess.CompletedProcess[str], dict[str, list[str]]]
+) -> None:
     if case.names is None:
         proc, by_file = batch
         assert_outcome(case, by_file.get(case.file, []), proc.stdout)
@@ -143,9 +154,18 @@ def test_validate(case: Case, store: Path,
 
 # Every result (score finds them through the store, validate beside the file); for answers files score
 # and validate share load_answers, so the accepted ones and a few refused ones suffice.
-SCORED = [case for case in CASES if case.kind == "result" or (case.kind == "answers" and (
-    case.exit == 0 or case.file in ("a-value-outside-scale.yaml", "a-questionnaire-broken.yaml",
-                                    "a-control-in-note.yaml")))]
+SCORED = [
+    case
+    for case in CASES
+    if case.kind == "result"
+    or (
+        case.kind == "answers"
+        and (
+            case.exit == 0
+            or case.file in ("a-value-outside-scale.yaml", "a-questionnaire-broken.yaml", "a-control-in-note.yaml")
+        )
+    )
+]
 
 
 @pytest.mark.parametrize("case", SCORED, ids=lambda case: case.file)
@@ -170,15 +190,17 @@ def agency_of(case: Case) -> str:
     if case.kind == "result":
         agency: str = json.loads(path.read_text(encoding="utf-8"))["agency"]
         return agency
-    from prepkit.yamlio import load_yaml
+    from prepkit.content.yamlio import load_yaml
 
     return str(load_yaml(path).data["agency"])
 
 
 # --- what cannot be committed: huge files and files that are not files
 
-@pytest.mark.parametrize("kind, name", [("questionnaire", "huge.yaml"), ("answers", "huge-answers.yaml"),
-                                        ("result", "huge.json")])
+
+@pytest.mark.parametrize(
+    "kind, name", [("questionnaire", "huge.yaml"), ("answers", "huge-answers.yaml"), ("result", "huge.json")]
+)
 def test_huge_files_are_refused_unread(kind: str, name: str, store: Path, tmp_path: Path) -> None:
     path = huge_file(tmp_path / name, 50 * MB, kind)
     for command in (("validate", name), ("score", name)):
@@ -233,6 +255,7 @@ def test_a_questionnaire_with_2000_questions_is_accepted(store: Path, tmp_path: 
 
 # --- accepted on purpose: HTML, script, URLs and bidi marks in text come out as text in the report
 
+
 @cache
 def report_api() -> tuple[object, object] | None:
     """build_context and render_html of the report code, or None before the report branch lands."""
@@ -245,12 +268,13 @@ def report_api() -> tuple[object, object] | None:
 
 
 def accepted_results() -> list[object]:
-    from prepkit.answers import load_answers
-    from prepkit.results import new_result, parse_result
+    from prepkit.content.answers import load_answers
+    from prepkit.results.gate import read_result
+    from prepkit.results.model import new_result
 
     sheet = load_answers(CASES_DIR / "a-html-note-ok.yaml")
     from_answers = new_result(sheet.questionnaire, sheet.agency, sheet.respondent, sheet.answers, complete=False)
-    return [parse_result(CASES_DIR / "res-html-text-ok.json"), from_answers]
+    return [read_result(CASES_DIR / "res-html-text-ok.json"), from_answers]
 
 
 def test_hostile_text_renders_as_text_in_the_report() -> None:
@@ -270,6 +294,7 @@ def test_hostile_text_renders_as_text_in_the_report() -> None:
 
 
 # --- commands from other branches that write to the store must refuse the same files without writing
+
 
 @cache
 def commands() -> frozenset[str]:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from . import assess, core, history, report, team  # noqa: F401  (registers commands)
-from .app import app
+from prepkit.cli import (  # noqa: F401  (each module registers its commands)
+    assess_commands,
+    core_commands,
+    history_commands,
+    report_commands,
+    team_commands,
+)
+from prepkit.cli.app import app
 
 
 def main() -> None:

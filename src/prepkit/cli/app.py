@@ -12,8 +12,8 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from .. import console
-from ..errors import ContentError, ExitCode, PrepkitError
+from prepkit import console
+from prepkit.errors import ContentError, ExitCode, PrepkitError, SystemRefusal
 
 app = typer.Typer(
     name="prepkit",
@@ -30,8 +30,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", help="Result store folder [default: $PREPKIT_STORE or the user data folder]",
-                 show_default=False),
+    typer.Option(
+        "--store", help="Result store folder [default: $PREPKIT_STORE or the user data folder]", show_default=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -51,8 +52,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version_flag: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                               help="Show the version and exit.")] = False,
+    version_flag: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
     no_color: Annotated[bool, typer.Option("--no-color", help="No colors (also: NO_COLOR=1).")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")] = False,
 ) -> None:
@@ -83,6 +85,12 @@ def handled(fn: F) -> F:
                 raise
             report_error(error)
             raise typer.Exit(int(error.exit_code)) from None
+        except OSError as error:  # the system refused (spec 6): one line with the path and the reason
+            if _state["debug"]:
+                raise
+            refusal = SystemRefusal.of(error)
+            print(f"Error: {refusal}", file=sys.stderr)
+            raise typer.Exit(int(ExitCode.SYSTEM)) from None
         except KeyboardInterrupt:
             print("\nInterrupted.", file=sys.stderr)
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

@@ -1,4 +1,4 @@
-"""Drawing the interview with rich and reading typed lines; the flow itself lives in prepkit.interview.
+"""Drawing the interview with rich and reading typed lines; the flow itself lives in prepkit.assess.interview.
 
 Plain text first: every mark that matters (current answer, progress) is readable without color, and
 lines wrap at any width down to 60 columns.
@@ -11,20 +11,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..interview import Event, Interview, Item, Mode
-from ..models import Question, Questionnaire
-from ..scoring import score
-from .show import fmt, level_label
+from prepkit.assess.interview import Event, Interview, Item, Mode
+from prepkit.cli.show import fmt, level_label
+from prepkit.content.models import Question, Questionnaire
+from prepkit.scoring import score
 
 if TYPE_CHECKING:
-    from ..compare import Comparison
-    from ..progress import Autosave
-    from ..results import Result
+    from prepkit.assess.autosave import Autosave
+    from prepkit.history.compare import Comparison
+    from prepkit.results.model import Result
 
 KEYS = "n N/A  u don't know  ? help  b back  s skip  c note  q quit"
 PENDING_SHOWN = 15  # a review listing a hundred questions would push the scores off the screen
@@ -157,8 +156,10 @@ class Screen:
         if q.summary:
             self.out.print(Text(q.summary.strip()))
         profile = f" and {len(q.profile)} about your agency" if q.profile else ""
-        self.out.print(f"{q.question_count()} questions in {len(q.domains)} domains{profile}; those that do "
-                       "not apply to your agency are left out.")
+        self.out.print(
+            f"{q.question_count()} questions in {len(q.domains)} domains{profile}; those that do "
+            "not apply to your agency are left out."
+        )
         self.out.print()
         self.out.print(Text("How answering works", style="bold"))
         grid = Table.grid(padding=(0, 2))
@@ -186,8 +187,11 @@ class Screen:
         grid.add_column(no_wrap=True, justify="right")
         grid.add_column()
         for option in interview.options(item):
-            chosen = current is not None and (option.answer.value, option.answer.choice) == (
-                current.value, current.choice) and current.kind in ("value", "choice")
+            chosen = (
+                current is not None
+                and (option.answer.value, option.answer.choice) == (current.value, current.choice)
+                and current.kind in ("value", "choice")
+            )
             label = Text(option.label, style="bold" if chosen else "")
             if option.description:
                 label.append(f" - {option.description}", style="dim")
@@ -200,8 +204,9 @@ class Screen:
             self.out.print(Text(f"  Note: {note}", style="dim"))
         if evidence:
             self.out.print(Text(f"  Evidence: {evidence}", style="dim"))
-        self.out.print(PROFILE_KEYS if item.is_profile else KEYS if item.na_allowed else KEYS.replace(
-            "n N/A  ", ""), style="dim")
+        self.out.print(
+            PROFILE_KEYS if item.is_profile else KEYS if item.na_allowed else KEYS.replace("n N/A  ", ""), style="dim"
+        )
 
     def progress_line(self, answered: int, total: int) -> Text:
         width = max(10, min(30, self.out.width - 24))
@@ -214,8 +219,9 @@ class Screen:
 
     def help(self, interview: Interview, item: Item) -> None:
         question = item.question
-        self.out.print(Text(question.help.strip() if question.help else "No further help for this question.",
-                            style="cyan"))
+        self.out.print(
+            Text(question.help.strip() if question.help else "No further help for this question.", style="cyan")
+        )
         if isinstance(question, Question):
             if question.evidence:
                 self.out.print("Evidence that would show it:")
@@ -248,7 +254,7 @@ class Screen:
         self.out.print(self.progress_line(*interview.progress()))
         table = Table("domain", "score", "level", box=None, padding=(0, 1), show_edge=False)
         for domain in card.domains:
-            table.add_row(escape(domain.title), fmt(domain.score), level_label(q, domain.level))
+            table.add_row(domain.title, fmt(domain.score), level_label(q, domain.level))
         table.add_row(Text("Overall", style="bold"), fmt(card.score), level_label(q, card.level))
         self.out.print(table)
         pending = interview.pending()
@@ -287,8 +293,12 @@ class Screen:
 
     def resuming(self, result: Result) -> None:
         title = result.snapshot.questionnaire.title if result.snapshot else result.questionnaire.id
-        self.out.print(Text(f"Continuing the assessment of {result.agency} with {title}, started "
-                            f"{result.created:%Y-%m-%d}.", style="bold"))
+        self.out.print(
+            Text(
+                f"Continuing the assessment of {result.agency} with {title}, started {result.created:%Y-%m-%d}.",
+                style="bold",
+            )
+        )
 
     def saved(self, path: Path) -> None:
         self.out.print(Text(f"Saved the complete assessment: {path}"), soft_wrap=True)
@@ -299,14 +309,22 @@ def print_comparison(out: Console, before: Result, comparison: Comparison) -> No
     out.print()
     out.print(Text(f"Compared with the assessment of {before.date:%Y-%m-%d}", style="bold"))
     table = Table("", "before", "now", "change", box=None, padding=(0, 1), show_edge=False)
-    table.add_row(Text("Overall", style="bold"), fmt(comparison.overall.before), fmt(comparison.overall.after),
-                  _arrow(comparison.overall.delta, utf))
+    table.add_row(
+        Text("Overall", style="bold"),
+        fmt(comparison.overall.before),
+        fmt(comparison.overall.after),
+        _arrow(comparison.overall.delta, utf),
+    )
     for domain in comparison.domains:
-        table.add_row(escape(domain.title), fmt(domain.before), fmt(domain.after), _arrow(domain.delta, utf))
+        table.add_row(domain.title, fmt(domain.before), fmt(domain.after), _arrow(domain.delta, utf))
     out.print(table)
     closed, new = len(comparison.closed_gaps), len(comparison.new_gaps)
-    counts = [f"{len(comparison.improved)} improved", f"{len(comparison.regressed)} regressed",
-              f"{closed} {'gap' if closed == 1 else 'gaps'} closed", f"{new} new {'gap' if new == 1 else 'gaps'}"]
+    counts = [
+        f"{len(comparison.improved)} improved",
+        f"{len(comparison.regressed)} regressed",
+        f"{closed} {'gap' if closed == 1 else 'gaps'} closed",
+        f"{new} new {'gap' if new == 1 else 'gaps'}",
+    ]
     out.print("Questions: " + ", ".join(counts) + ".")
 
 

@@ -1,17 +1,17 @@
-"""Terminal rendering of history and comparisons (rich); user text is always escaped."""
+"""Terminal rendering of history and comparisons (rich); consoles read no markup, so user text is printed as it is."""
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from .. import console
-from ..compare import Comparison, Delta
-from ..history import Entry, same_agency, sparkline, trends
-from ..rerun import provenance_counts
-from ..scoring import QuestionScore
-from ..store import Store
-from .show import fmt, level_label
+from prepkit import console
+from prepkit.assess.rerun import provenance_counts
+from prepkit.cli.show import fmt, level_label
+from prepkit.history.compare import Comparison, Delta
+from prepkit.history.timeline import Entry, same_agency, sparkline, trends
+from prepkit.results.store import Store
+from prepkit.scoring import QuestionScore
 
 
 def _signed(value: float | None) -> str:
@@ -26,13 +26,21 @@ def _carried_note(entry: Entry) -> str:
 def print_history(entries: list[Entry], store: Store) -> None:
     out = console.out()
     if not entries:
-        out.print(f"No results in {escape(str(store.results_dir))}.")
+        out.print(f"No results in {store.results_dir!s}.")
         return
     one_agency = all(same_agency(e.result.agency, entries[0].result.agency) for e in entries)
     notes = [_carried_note(e) for e in entries]
-    columns = ["date", *([] if one_agency else ["agency"]), "questionnaire", "complete", "score", "level", "id",
-               *(["carried, unchecked"] if any(notes) else [])]
-    whose = f" of {escape(entries[0].result.agency)}" if one_agency else ""
+    columns = [
+        "date",
+        *([] if one_agency else ["agency"]),
+        "questionnaire",
+        "complete",
+        "score",
+        "level",
+        "id",
+        *(["carried, unchecked"] if any(notes) else []),
+    ]
+    whose = f" of {entries[0].result.agency}" if one_agency else ""
     count = f"{len(entries)} result{'s' if len(entries) != 1 else ''}"
     table = Table(title=f"History{whose} ({count}, oldest first)")
     for column in columns:
@@ -40,9 +48,15 @@ def print_history(entries: list[Entry], store: Store) -> None:
         table.add_column(column, overflow="fold")
     for e, note in zip(entries, notes, strict=True):
         r = e.result
-        cells = [r.date.isoformat(), *([] if one_agency else [escape(r.agency)]),
-                 escape(f"{r.questionnaire.id} {r.questionnaire.version}"), "yes" if e.card.complete else "no",
-                 fmt(e.card.score), escape(level_label(e.questionnaire, e.card.level)), escape(r.id)]
+        cells = [
+            r.date.isoformat(),
+            *([] if one_agency else [r.agency]),
+            f"{r.questionnaire.id} {r.questionnaire.version}",
+            "yes" if e.card.complete else "no",
+            fmt(e.card.score),
+            level_label(e.questionnaire, e.card.level),
+            r.id,
+        ]
         table.add_row(*cells, *([note] if any(notes) else []))
     out.print(table)
     if one_agency:
@@ -55,13 +69,19 @@ def _print_trends(entries: list[Entry]) -> None:
     out = console.out()
     for qid in dict.fromkeys(e.result.questionnaire.id for e in entries):
         rows = [t for t in trends(entries) if t.questionnaire == qid]
-        table = Table("", "trend (0-100)", "first", "latest", "change",
-                      title=f"{escape(entries[0].result.agency)} — {escape(qid)}: trend by domain")
+        table = Table(
+            "",
+            "trend (0-100)",
+            "first",
+            "latest",
+            "change",
+            title=f"{entries[0].result.agency} — {qid}: trend by domain",
+        )
         for t in rows:
             first = next((s for s in t.scores if s is not None), None)
             latest = t.scores[-1]
             change = Delta(before=first, after=latest).shown()[2] if len(t.scores) > 1 else None
-            name = f"[bold]{escape(t.title)}[/]" if not t.key else escape(t.title)
+            name = Text(t.title, style="" if t.key else "bold")
             table.add_row(name, sparkline(t.scores), fmt(first), fmt(latest), _signed(change))
         out.print(table)
 
@@ -70,22 +90,30 @@ def print_comparison(old: Entry, new: Entry, comparison: Comparison) -> None:
     out = console.out()
     for label, e in (("Before", old), ("After", new)):
         r = e.result
-        out.print(f"{label}: {r.date.isoformat()} {escape(r.agency)}, {escape(e.questionnaire.title)} "
-                  f"{escape(r.questionnaire.version)} ({escape(r.id)})")
+        out.print(
+            f"{label}: {r.date.isoformat()} {r.agency}, {e.questionnaire.title} {r.questionnaire.version} ({r.id})"
+        )
     before, after, delta = comparison.overall.shown()
-    out.print(f"Overall: {fmt(before)} → [bold]{fmt(after)}[/] ({_signed(delta)}), "
-              f"{escape(level_label(old.questionnaire, old.card.level))} → "
-              f"{escape(level_label(new.questionnaire, new.card.level))}")
+    out.print(
+        f"Overall: {fmt(before)} → {fmt(after)} ({_signed(delta)}), "
+        f"{level_label(old.questionnaire, old.card.level)} → "
+        f"{level_label(new.questionnaire, new.card.level)}"
+    )
     table = Table("domain", "before", "after", "change", title="Domains")
     for d in comparison.domains:
         b, a, change = d.shown()
-        table.add_row(escape(d.title), fmt(b), fmt(a), _signed(change))
+        table.add_row(d.title, fmt(b), fmt(a), _signed(change))
     out.print(table)
     _print_lists(old, new, comparison)
     carried = provenance_counts(new.result)["carried"]
     if carried:
-        out.print(f"[bold]Note:[/] {carried} answers of the later result were carried over from an earlier "
-                  "result without being checked again.")
+        out.print(
+            console.bold(
+                "Note:",
+                f" {carried} answers of the later result were carried over from an earlier "
+                "result without being checked again.",
+            )
+        )
 
 
 def _answer(item: QuestionScore) -> str:
@@ -100,24 +128,27 @@ def _print_lists(old: Entry, new: Entry, comparison: Comparison) -> None:
     old_text = {q.id: q.text for _, q in old.questionnaire.questions()}
     old_answer = {s.id: _answer(s) for s in old.card.questions}
     new_answer = {s.id: _answer(s) for s in new.card.questions}
-    sections = [("Improved", comparison.improved), ("Regressed", comparison.regressed),
-                ("Gaps closed", comparison.closed_gaps), ("New gaps", comparison.new_gaps),
-                ("Not comparable (counted on one side only)", comparison.not_comparable)]
+    sections = [
+        ("Improved", comparison.improved),
+        ("Regressed", comparison.regressed),
+        ("Gaps closed", comparison.closed_gaps),
+        ("New gaps", comparison.new_gaps),
+        ("Not comparable (counted on one side only)", comparison.not_comparable),
+    ]
     for title, ids in sections:
         if not ids:
             continue
-        out.print(f"[bold]{title} ({len(ids)})[/]")
+        out.print(console.bold(f"{title} ({len(ids)})"))
         for qid in ids:
             was = comparison.matches.get(qid)
             then = old_answer.get(was, "not asked") if was else "new question"
-            renamed = f" (was {escape(was)})" if was and was != qid else ""
-            out.print(f"  {escape(qid)}{renamed}: {escape(new_text[qid])} — {escape(then)} → "
-                      f"{escape(new_answer[qid])}")
+            renamed = f" (was {was})" if was and was != qid else ""
+            out.print(f"  {qid}{renamed}: {new_text[qid]} — {then} → {new_answer[qid]}")
     if comparison.renamed:
-        out.print(f"[bold]Matched across a change of id ({len(comparison.renamed)})[/]")
+        out.print(console.bold(f"Matched across a change of id ({len(comparison.renamed)})"))
         for qid, was in comparison.renamed.items():
-            out.print(f"  {escape(qid)} (was {escape(was)}): {escape(old_answer[was])} → {escape(new_answer[qid])}")
+            out.print(f"  {qid} (was {was}): {old_answer[was]} → {new_answer[qid]}")
     if comparison.removed:
-        out.print(f"[bold]Removed from the questionnaire ({len(comparison.removed)})[/]")
+        out.print(console.bold(f"Removed from the questionnaire ({len(comparison.removed)})"))
         for qid in comparison.removed:
-            out.print(f"  {escape(qid)}: {escape(old_text[qid])} — was {escape(old_answer[qid])}")
+            out.print(f"  {qid}: {old_text[qid]} — was {old_answer[qid]}")

@@ -1,39 +1,49 @@
-"""Terminal rendering of a roll-up (rich); user text is always escaped."""
+"""Terminal rendering of a roll-up (rich); consoles read no markup, so user text is printed as it is."""
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
 
-from .. import console
-from ..rollup_model import CommonGap, Rollup
-from .show import fmt
+from prepkit import console
+from prepkit.cli.show import fmt
+from prepkit.team.summary import CommonGap, Rollup
 
 
 def print_rollup(rollup: Rollup, *, named: bool = False) -> None:
     out = console.out()
-    out.print(f"[bold]{escape(rollup.title)}[/] ({escape(', '.join(rollup.versions) or '—')}): "
-              f"{rollup.agencies} agencies from {rollup.files} files"
-              + (f", {rollup.skipped} skipped" if rollup.skipped else ""))
+    out.print(
+        console.bold(
+            rollup.title,
+            f" ({', '.join(rollup.versions) or '—'}): "
+            f"{rollup.agencies} agencies from {rollup.files} files"
+            + (f", {rollup.skipped} skipped" if rollup.skipped else ""),
+        )
+    )
     levels = Table("level", "agencies", title="Agencies per level")
     for level in rollup.levels:
-        levels.add_row(escape(level.label), str(level.agencies))
+        levels.add_row(level.label, str(level.agencies))
     out.print(levels)
     domains = Table("domain", "agencies", "min", "Q1", "median", "Q3", "max", title="Domain scores")
     for d in rollup.domains:
-        domains.add_row(escape(d.title), str(d.agencies), fmt(d.min), fmt(d.q1), fmt(d.median), fmt(d.q3),
-                        fmt(d.max))
+        domains.add_row(d.title, str(d.agencies), fmt(d.min), fmt(d.q1), fmt(d.median), fmt(d.q3), fmt(d.max))
     out.print(domains)
     _print_gaps(rollup.critical_gaps, "Most common critical gaps", rollup.agencies)
     _print_gaps(rollup.common_gaps, "Most common gaps", rollup.agencies)
     m = rollup.movement
-    out.print(f"Since their previous result: {m.improved} improved, {m.slipped} slipped, {m.unchanged} unchanged; "
-              f"{m.no_previous} without an earlier result")
+    out.print(
+        f"Since their previous result: {m.improved} improved, {m.slipped} slipped, {m.unchanged} unchanged; "
+        f"{m.no_previous} without an earlier result"
+    )
     if named and m.moves:
         moves = Table("agency", "before", "after", "change", "level", title="Movement")
         for move in [x for x in m.moves if x.delta]:
-            moves.add_row(escape(move.agency), fmt(move.before), fmt(move.after), f"{move.delta:+.1f}",
-                          escape(f"{move.level_before or '—'} → {move.level_after or '—'}"))
+            moves.add_row(
+                move.agency,
+                fmt(move.before),
+                fmt(move.after),
+                f"{move.delta:+.1f}",
+                f"{move.level_before or '—'} → {move.level_after or '—'}",
+            )
         out.print(moves)
 
 
@@ -42,6 +52,5 @@ def _print_gaps(gaps: list[CommonGap], title: str, agencies: int) -> None:
         return
     table = Table("question", "agencies", "resources", title=title)
     for gap in gaps:
-        table.add_row(escape(gap.text), f"{gap.agencies} of {agencies}",
-                      escape(", ".join(r.title for r in gap.resources) or "—"))
+        table.add_row(gap.text, f"{gap.agencies} of {agencies}", ", ".join(r.title for r in gap.resources) or "—")
     console.out().print(table)

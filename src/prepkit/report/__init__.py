@@ -11,19 +11,26 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Literal
 
-from ..errors import UsageError
-from ..fsutil import write_private
-from ..results import Result
-from .context import build_context
-from .history import History, history_for
-from .html import render_html, template_dirs
-from .pdf import RendererUnavailable
+from prepkit.errors import UsageError
+from prepkit.fsutil import write_private
+from prepkit.report.context import build_context
+from prepkit.report.html import render_html, template_dirs
+from prepkit.report.pdf import RendererUnavailable
+from prepkit.report.series import History, history_for
+from prepkit.results.model import Result
 
 Format = Literal["pdf", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "html")
 
-__all__ = ["FORMATS", "History", "RendererUnavailable", "default_report_name", "history_for", "render_report_html",
-           "write_report"]
+__all__ = [
+    "FORMATS",
+    "History",
+    "RendererUnavailable",
+    "default_report_name",
+    "history_for",
+    "render_report_html",
+    "write_report",
+]
 
 
 def default_report_name(result: Result, fmt: str = "pdf") -> str:
@@ -39,17 +46,30 @@ def _generator() -> str:
         return "prepkit"
 
 
-def render_report_html(result: Result, *, compare_to: Result | None = None, history: list[Result] | None = None,
-                       marking: str | None = None, template_dir: Path | None = None) -> str:
-    context = build_context(result, compare_to=compare_to, history=history, marking=marking,
-                            generator=_generator())
+def render_report_html(
+    result: Result,
+    *,
+    compare_to: Result | None = None,
+    history: list[Result] | None = None,
+    marking: str | None = None,
+    template_dir: Path | None = None,
+) -> str:
+    context = build_context(result, compare_to=compare_to, history=history, marking=marking, generator=_generator())
     return render_html(context, template_dir)
 
 
-def write_report(result: Result, output: Path, *, fmt: str = "pdf", compare_to: Result | None = None,
-                 history: list[Result] | None = None, marking: str | None = None,
-                 template_dir: Path | None = None, pdfa: bool = False,
-                 on_warning: Callable[[str], None] | None = None) -> Path:
+def write_report(
+    result: Result,
+    output: Path,
+    *,
+    fmt: str = "pdf",
+    compare_to: Result | None = None,
+    history: list[Result] | None = None,
+    marking: str | None = None,
+    template_dir: Path | None = None,
+    pdfa: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+) -> Path:
     """Write the report for result to output (atomically, owner-only) and return its path.
 
     compare_to: the earlier result to compare with; history: earlier results of the same agency and
@@ -59,12 +79,13 @@ def write_report(result: Result, output: Path, *, fmt: str = "pdf", compare_to: 
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown report format '{fmt}'; allowed: {', '.join(FORMATS)}")
-    html = render_report_html(result, compare_to=compare_to, history=history, marking=marking,
-                              template_dir=template_dir)
+    html = render_report_html(
+        result, compare_to=compare_to, history=history, marking=marking, template_dir=template_dir
+    )
     if fmt == "html":
         write_private(output, html.encode())
         return output
-    from .pdf import render_pdf
+    from prepkit.report.pdf import render_pdf
 
     messages: list[str] = []
     try:

@@ -67,9 +67,16 @@ def domain_bars(rows: list[tuple[str, float | None]], thresholds: list[tuple[str
         width = 0.0 if value is None else x_of(value) - PLOT_LEFT
         bars.append(Bar(shorten(label), y, round(width, 2), _value_text(value), PLOT_LEFT + width + 5))
     bottom = top + len(rows) * step
-    return Bars(height=bottom + 24, plot_left=PLOT_LEFT, plot_top=top, plot_bottom=bottom, bar_height=bar_height,
-                bars=bars, ticks=_ticks(),
-                thresholds=[Tick(x_of(minimum), f"{label} {minimum:g}") for label, minimum in thresholds])
+    return Bars(
+        height=bottom + 24,
+        plot_left=PLOT_LEFT,
+        plot_top=top,
+        plot_bottom=bottom,
+        bar_height=bar_height,
+        bars=bars,
+        ticks=_ticks(),
+        thresholds=[Tick(x_of(minimum), f"{label} {minimum:g}") for label, minimum in thresholds],
+    )
 
 
 @dataclass(frozen=True)
@@ -95,21 +102,36 @@ class PairedBars:
     after_label: str
 
 
-def paired_bars(rows: list[tuple[str, float | None, float | None]], *, before_label: str,
-                after_label: str) -> PairedBars:
+def paired_bars(
+    rows: list[tuple[str, float | None, float | None]], *, before_label: str, after_label: str
+) -> PairedBars:
     """Before and after bars per domain, for the comparison section."""
     top, step, bar_height = 26.0, 24.0, 9.0
     pairs = []
     for i, (label, before, after) in enumerate(rows):
         y = top + i * step + (step - 2 * bar_height) / 2
-        pairs.append(Pair(shorten(label), y,
-                          0.0 if before is None else round(x_of(before) - PLOT_LEFT, 2),
-                          0.0 if after is None else round(x_of(after) - PLOT_LEFT, 2),
-                          _value_text(before), _value_text(after)))
+        pairs.append(
+            Pair(
+                shorten(label),
+                y,
+                0.0 if before is None else round(x_of(before) - PLOT_LEFT, 2),
+                0.0 if after is None else round(x_of(after) - PLOT_LEFT, 2),
+                _value_text(before),
+                _value_text(after),
+            )
+        )
     bottom = top + len(rows) * step
-    return PairedBars(height=bottom + 24, plot_left=PLOT_LEFT, plot_top=top, plot_bottom=bottom,
-                      bar_height=bar_height, pairs=pairs, ticks=_ticks(), before_label=before_label,
-                      after_label=after_label)
+    return PairedBars(
+        height=bottom + 24,
+        plot_left=PLOT_LEFT,
+        plot_top=top,
+        plot_bottom=bottom,
+        bar_height=bar_height,
+        pairs=pairs,
+        ticks=_ticks(),
+        before_label=before_label,
+        after_label=after_label,
+    )
 
 
 @dataclass(frozen=True)
@@ -140,8 +162,18 @@ def line_chart(series: list[tuple[str, float | None]]) -> LineChart:
     def y_of(value: float) -> float:
         return round(bottom - (bottom - top) * value / 100, 2)
 
-    points = [Point(round(left + i * step, 2), y_of(value if value is not None else 0), label,
-                    _value_text(value)) for i, (label, value) in enumerate(series)]
+    points = [
+        Point(round(left + i * step, 2), y_of(value if value is not None else 0), label, _value_text(value))
+        for i, (label, value) in enumerate(series)
+    ]
     path = " ".join(f"{p.x},{p.y}" for p, (_, v) in zip(points, series, strict=True) if v is not None)
-    return LineChart(height=bottom + 40, plot_left=left, plot_right=right, plot_top=top, plot_bottom=bottom,
-                     points=points, path=path, y_ticks=[Tick(y_of(t), str(t)) for t in TICKS])
+    return LineChart(
+        height=bottom + 40,
+        plot_left=left,
+        plot_right=right,
+        plot_top=top,
+        plot_bottom=bottom,
+        points=points,
+        path=path,
+        y_ticks=[Tick(y_of(t), str(t)) for t in TICKS],
+    )

@@ -10,18 +10,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..compare import compare, comparison_json
-from ..merge import DiscussionItem, discussion_items
-from ..models import Answer, Domain, Question, Questionnaire, Resource
-from ..results import Result, questionnaire_of
-from ..scoring import Scorecard, applicability, score, scorecard_json
-from . import charts
+from prepkit.content.applicability import applicability
+from prepkit.content.models import Answer, Domain, Question, Questionnaire, Resource
+from prepkit.history.compare import compare, comparison_json
+from prepkit.report import charts
+from prepkit.results.gate import questionnaire_of
+from prepkit.results.model import Result
+from prepkit.scoring import Scorecard, score, scorecard_json
+from prepkit.team.merge import DiscussionItem, discussion_items
 
 TOP_ACTIONS = 5
 TREND_COLUMNS = 6  # most recent assessments shown per domain in the trend table
 PROVENANCE_LABELS = {"reverified": "re-verified", "changed": "changed", "carried": "carried over, not reviewed"}
-STATUS_LABELS = {"unanswered": "Not answered", "unknown": "Unknown", "na": "N/A",
-                 "not-applicable": "Not applicable (condition)"}
+STATUS_LABELS = {
+    "unanswered": "Not answered",
+    "unknown": "Unknown",
+    "na": "N/A",
+    "not-applicable": "Not applicable (condition)",
+}
 
 
 def number(value: float | None) -> str:
@@ -219,9 +225,15 @@ class ReportContext:
     disagreements: list[DiscussionItem] = field(default_factory=list)
 
 
-def build_context(result: Result, *, compare_to: Result | None = None, history: list[Result] | None = None,
-                  marking: str | None = None, now: dt.datetime | None = None,
-                  generator: str = "prepkit") -> ReportContext:
+def build_context(
+    result: Result,
+    *,
+    compare_to: Result | None = None,
+    history: list[Result] | None = None,
+    marking: str | None = None,
+    now: dt.datetime | None = None,
+    generator: str = "prepkit",
+) -> ReportContext:
     q = questionnaire_of(result)
     card = score(q, result.answers)
     data: Any = scorecard_json(q, card, result.agency)
@@ -234,41 +246,57 @@ def build_context(result: Result, *, compare_to: Result | None = None, history: 
     gaps = _gaps(q, result, card, data)
     when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     return ReportContext(
-        title=f"{q.title}: {result.agency}", agency=result.agency, respondent=result.respondent,
-        date=result.date.isoformat(), generated=when.isoformat().replace("+00:00", "Z"),
-        generated_text=when.strftime("%Y-%m-%d %H:%M UTC"), result_id=result.id,
-        questionnaire_title=q.title, questionnaire_id=q.id, version=q.version, summary=q.summary,
-        marking=(marking or "").strip() or None, complete=card.complete, missing=len(card.missing),
-        score=number(data["overall"]["score"]), level=labels.get(data["overall"]["level"], "Not assessed"),
+        title=f"{q.title}: {result.agency}",
+        agency=result.agency,
+        respondent=result.respondent,
+        date=result.date.isoformat(),
+        generated=when.isoformat().replace("+00:00", "Z"),
+        generated_text=when.strftime("%Y-%m-%d %H:%M UTC"),
+        result_id=result.id,
+        questionnaire_title=q.title,
+        questionnaire_id=q.id,
+        version=q.version,
+        summary=q.summary,
+        marking=(marking or "").strip() or None,
+        complete=card.complete,
+        missing=len(card.missing),
+        score=number(data["overall"]["score"]),
+        level=labels.get(data["overall"]["level"], "Not assessed"),
         domains=domains,
         strongest=[d for d in assessed if raw[d.id] == best] if best != worst else [],
         weakest=[d for d in assessed if raw[d.id] == worst] if best != worst else [],
-        critical_gaps=sum(1 for g in gaps if g.critical), gaps=gaps, top=gaps[:TOP_ACTIONS],
+        critical_gaps=sum(1 for g in gaps if g.critical),
+        gaps=gaps,
+        top=gaps[:TOP_ACTIONS],
         na_answers=_na_answers(q, result, card),
         comparison=_comparison(compare_to, result, q, card, labels) if compare_to else None,
         trend=_trend([*(history or []), result], labels),
-        levels=[LevelView(level.label, f"{level.min:g}", level.requires_critical, level.description)
-                for level in q.levels],
-        scale_names=list(q.scales), based_on=[_resource(q.library[r]) for r in q.based_on if r in q.library],
+        levels=[
+            LevelView(level.label, f"{level.min:g}", level.requires_critical, level.description) for level in q.levels
+        ],
+        scale_names=list(q.scales),
+        based_on=[_resource(q.library[r]) for r in q.based_on if r in q.library],
         resources=sorted((_resource(r) for r in q.library.values()), key=lambda r: r.title.casefold()),
-        domain_chart=charts.domain_bars([(d.title, d.value) for d in domains],
-                                        [(level.label, level.min) for level in q.levels[1:]]),
+        domain_chart=charts.domain_bars(
+            [(d.title, d.value) for d in domains], [(level.label, level.min) for level in q.levels[1:]]
+        ),
         generator=generator,
         team_respondents=[r.respondent for r in result.team.respondents] if result.team else [],
-        disagreements=discussion_items(q, result))
+        disagreements=discussion_items(q, result),
+    )
 
 
 def _resource(resource: Resource) -> ResourceView:
-    return ResourceView(resource.id, resource.title, resource.publisher, resource.year, resource.type,
-                        resource.url, resource.summary)
+    return ResourceView(
+        resource.id, resource.title, resource.publisher, resource.year, resource.type, resource.url, resource.summary
+    )
 
 
 def _answer_text(status: str, label: str | None) -> str:
     return label if status == "answered" and label else STATUS_LABELS.get(status, label or "")
 
 
-def _domains(q: Questionnaire, result: Result, card: Scorecard, data: Any,
-             labels: dict[str, str]) -> list[DomainView]:
+def _domains(q: Questionnaire, result: Result, card: Scorecard, data: Any, labels: dict[str, str]) -> list[DomainView]:
     by_question = {s.id: s for s in card.questions}
     views = []
     for domain, scores, shown in zip(q.domains, card.domains, data["domains"], strict=True):
@@ -277,18 +305,38 @@ def _domains(q: Questionnaire, result: Result, card: Scorecard, data: Any,
             s = by_question[question.id]
             answer = result.answers.get(question.id)
             provenance = result.provenance.get(question.id)
-            questions.append(QuestionView(
-                id=question.id, text=question.text, status=s.status, answer=_answer_text(s.status, s.answer),
-                note=answer.note if answer else None, evidence=answer.evidence if answer else None,
-                critical=question.critical, gap=s.counted and (s.credit or 0) < 1,
-                provenance=PROVENANCE_LABELS.get(provenance or "")))
-        views.append(DomainView(
-            id=domain.id, title=domain.title, summary=domain.summary, weight=domain.weight,
-            score=number(shown["score"]), value=shown["score"], level=labels.get(shown["level"], "Not assessed"),
-            counted=scores.counted, na=scores.na, not_applicable=scores.not_applicable,
-            unanswered=scores.unanswered, unknown=scores.unknown,
-            gaps=sum(1 for v in questions if v.gap), critical_gaps=sum(1 for v in questions if v.gap and v.critical),
-            questions=questions))
+            questions.append(
+                QuestionView(
+                    id=question.id,
+                    text=question.text,
+                    status=s.status,
+                    answer=_answer_text(s.status, s.answer),
+                    note=answer.note if answer else None,
+                    evidence=answer.evidence if answer else None,
+                    critical=question.critical,
+                    gap=s.counted and (s.credit or 0) < 1,
+                    provenance=PROVENANCE_LABELS.get(provenance or ""),
+                )
+            )
+        views.append(
+            DomainView(
+                id=domain.id,
+                title=domain.title,
+                summary=domain.summary,
+                weight=domain.weight,
+                score=number(shown["score"]),
+                value=shown["score"],
+                level=labels.get(shown["level"], "Not assessed"),
+                counted=scores.counted,
+                na=scores.na,
+                not_applicable=scores.not_applicable,
+                unanswered=scores.unanswered,
+                unknown=scores.unknown,
+                gaps=sum(1 for v in questions if v.gap),
+                critical_gaps=sum(1 for v in questions if v.gap and v.critical),
+                questions=questions,
+            )
+        )
     return views
 
 
@@ -299,16 +347,26 @@ def _gaps(q: Questionnaire, result: Result, card: Scorecard, data: Any) -> list[
     for rank, (gap, shown) in enumerate(zip(card.gaps, data["gaps"], strict=True), start=1):
         domain, question = where[gap.question]
         gain, opens = gain_if_closed(q, result.answers, card, question)
-        views.append(GapView(
-            rank=rank, question_id=question.id, question=question.text, domain=domain.title,
-            answer=_answer_text(statuses[gap.question], gap.answer),
-            critical=gap.critical, gain=signed(round(gain, 1)), priority=f"{shown['priority']:g}", opens=opens,
-            resources=[_resource(q.library[r]) for r in gap.resources if r in q.library]))
+        views.append(
+            GapView(
+                rank=rank,
+                question_id=question.id,
+                question=question.text,
+                domain=domain.title,
+                answer=_answer_text(statuses[gap.question], gap.answer),
+                critical=gap.critical,
+                gain=signed(round(gain, 1)),
+                priority=f"{shown['priority']:g}",
+                opens=opens,
+                resources=[_resource(q.library[r]) for r in gap.resources if r in q.library],
+            )
+        )
     return views
 
 
-def gain_if_closed(q: Questionnaire, answers: dict[str, Answer], card: Scorecard,
-                   question: Question) -> tuple[float, int]:
+def gain_if_closed(
+    q: Questionnaire, answers: dict[str, Answer], card: Scorecard, question: Question
+) -> tuple[float, int]:
     """Overall points gained if this question alone had the top of its scale, by re-scoring exactly.
 
     Follow-up questions that closing it would make apply are counted as not answered N/A here (left
@@ -317,11 +375,15 @@ def gain_if_closed(q: Questionnaire, answers: dict[str, Answer], card: Scorecard
     top = max(option.value for option in q.scale_of(question))
     old = answers.get(question.id)
     changed = dict(answers)
-    changed[question.id] = Answer(kind="value", value=top, note=old.note if old else None,
-                                  evidence=old.evidence if old else None)
+    changed[question.id] = Answer(
+        kind="value", value=top, note=old.note if old else None, evidence=old.evidence if old else None
+    )
     applied_before = applicability(q, answers)
-    opened = [qid for qid, applies in applicability(q, changed).items()
-              if applies and not applied_before[qid] and qid not in changed]
+    opened = [
+        qid
+        for qid, applies in applicability(q, changed).items()
+        if applies and not applied_before[qid] and qid not in changed
+    ]
     for qid in opened:
         changed[qid] = Answer(kind="na")
     after = score(q, changed).score
@@ -349,12 +411,14 @@ def _direction(delta: float | None) -> str:
 
 
 def _row(label: str, side: dict[str, float | None]) -> DeltaRow:
-    return DeltaRow(label, number(side["before"]), number(side["after"]), signed(side["delta"]),
-                    _direction(side["delta"]))
+    return DeltaRow(
+        label, number(side["before"]), number(side["after"]), signed(side["delta"]), _direction(side["delta"])
+    )
 
 
-def _comparison(before: Result, after: Result, after_q: Questionnaire, after_card: Scorecard,
-                labels: dict[str, str]) -> ComparisonView:
+def _comparison(
+    before: Result, after: Result, after_q: Questionnaire, after_card: Scorecard, labels: dict[str, str]
+) -> ComparisonView:
     before_q = questionnaire_of(before)
     before_card = score(before_q, before.answers)
     comparison = compare(before_q, before_card, after_q, after_card)
@@ -369,9 +433,13 @@ def _comparison(before: Result, after: Result, after_q: Questionnaire, after_car
         domain, question = after_where[qid]
         then = before_answers.get(comparison.matches.get(qid, ""))
         now = after_answers[qid]
-        return ChangeView(qid, question.text, domain.title,
-                          _answer_text(then.status, then.answer) if then else "Not asked",
-                          _answer_text(now.status, now.answer))
+        return ChangeView(
+            qid,
+            question.text,
+            domain.title,
+            _answer_text(then.status, then.answer) if then else "Not asked",
+            _answer_text(now.status, now.answer),
+        )
 
     def removed(qid: str) -> ChangeView:
         domain, question = before_where[qid]
@@ -379,15 +447,25 @@ def _comparison(before: Result, after: Result, after_q: Questionnaire, after_car
         return ChangeView(qid, question.text, domain.title, _answer_text(then.status, then.answer), "Not asked")
 
     domains = [_row(titles[d["id"]], d) for d in data["domains"]]
-    lists = {name: [change(qid) for qid in data[name]]
-             for name in ("improved", "regressed", "closed_gaps", "new_gaps", "not_comparable")}
-    chart = charts.paired_bars([(row.label, _float(d["before"]), _float(d["after"]))
-                                for row, d in zip(domains, data["domains"], strict=True)],
-                               before_label=before.date.isoformat(), after_label=after.date.isoformat())
+    lists = {
+        name: [change(qid) for qid in data[name]]
+        for name in ("improved", "regressed", "closed_gaps", "new_gaps", "not_comparable")
+    }
+    chart = charts.paired_bars(
+        [(row.label, _float(d["before"]), _float(d["after"])) for row, d in zip(domains, data["domains"], strict=True)],
+        before_label=before.date.isoformat(),
+        after_label=after.date.isoformat(),
+    )
     return ComparisonView(
-        before_date=before.date.isoformat(), before_id=before.id, before_version=before.questionnaire.version,
-        overall=_row("Overall", data["overall"]), domains=domains,
-        removed=[removed(qid) for qid in data["removed"]], chart=chart, **lists)
+        before_date=before.date.isoformat(),
+        before_id=before.id,
+        before_version=before.questionnaire.version,
+        overall=_row("Overall", data["overall"]),
+        domains=domains,
+        removed=[removed(qid) for qid in data["removed"]],
+        chart=chart,
+        **lists,
+    )
 
 
 def _float(value: float | None) -> float | None:
@@ -417,7 +495,10 @@ def _trend(results: list[Result], labels: dict[str, str]) -> TrendView | None:
             values.append(number(found[0]) if found else "—")
         rows.append(TrendRow(domain.title, values))
     return TrendView(
-        dates=dates, overall=[number(v) for v in overall],
+        dates=dates,
+        overall=[number(v) for v in overall],
         levels=[level_names.get(str(c["overall"]["level"]), "Not assessed") for _, c, _ in cards],
-        domain_dates=[r.date.isoformat() for r, _, _ in recent], domains=rows,
-        chart=charts.line_chart(list(zip(dates, overall, strict=True))))
+        domain_dates=[r.date.isoformat() for r, _, _ in recent],
+        domains=rows,
+        chart=charts.line_chart(list(zip(dates, overall, strict=True))),
+    )

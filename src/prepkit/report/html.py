@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError, file_problem
-from ..paths import bundled_templates
-from .context import ReportContext
+from prepkit.errors import UsageError, file_problem
+from prepkit.paths import bundled_templates
+from prepkit.report.context import ReportContext
 
 MAIN_TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
@@ -39,7 +39,8 @@ def render_html(context: ReportContext, template_dir: Path | None = None) -> str
     try:
         return env.get_template(MAIN_TEMPLATE).render(r=context, stylesheet=Markup(css_source))
     except jinja2.TemplateSyntaxError as err:
-        raise file_problem(err.filename or err.name or MAIN_TEMPLATE, f"template error: {err.message}",
-                           err.lineno) from None
+        raise file_problem(
+            err.filename or err.name or MAIN_TEMPLATE, f"template error: {err.message}", err.lineno
+        ) from None
     except jinja2.TemplateError as err:  # e.g. an agency template naming a field that does not exist
         raise file_problem(MAIN_TEMPLATE, f"template error: {err.message}") from None

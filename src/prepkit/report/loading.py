@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..answers import load_answers
-from ..results import Result, new_result
-from ..scoring import score
-from ..store import Store
-from .history import history_for, same_series
+from prepkit.content.answers import load_answers
+from prepkit.report.series import history_for, same_series
+from prepkit.results.model import Result, new_result
+from prepkit.results.store import Store
+from prepkit.scoring import score
 
 
 def load_subject(ref: str, store: Store) -> Result:

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from ..errors import PrepkitError
+from prepkit.errors import PrepkitError
 
 MAX_ASSET_BYTES = 20 * 2**20
 ACCESSIBLE_VARIANT = "pdf/ua-1"  # tagged, with a structure tree, title and language
@@ -126,8 +126,9 @@ def _captured_logs(into: list[str]) -> Iterator[None]:
         logger.propagate = propagate
 
 
-def render_pdf(html: str, roots: list[Path], *, pdfa: bool = False,
-               messages: list[str] | None = None, fetcher: Any = None) -> bytes:
+def render_pdf(
+    html: str, roots: list[Path], *, pdfa: bool = False, messages: list[str] | None = None, fetcher: Any = None
+) -> bytes:
     """The PDF of html; relative URLs resolve against roots[0] and only files under roots are read."""
     weasyprint = load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration

@@ -1,0 +1,135 @@
+"""Assessments in progress: saving after every answer, finding them again, and setting damaged files aside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prepkit.content.models import Answer, Questionnaire
+from prepkit.errors import ContentError
+from prepkit.history.timeline import same_agency
+from prepkit.results.model import Provenance, Result, new_result
+from prepkit.results.store import Store
+
+# Enough of a file to see its status; a result's status comes right after its id.
+_HEAD_BYTES = 4096
+
+
+@dataclass
+class Damaged:
+    path: Path
+    error: ContentError
+    moved_to: Path | None = None  # where an in-progress file was set aside
+
+
+@dataclass
+class StoreContents:
+    results: list[tuple[Path, Result]] = field(default_factory=list)
+    damaged: list[Damaged] = field(default_factory=list)
+
+    def in_progress(self, questionnaire: str | None = None, agency: str | None = None) -> list[tuple[Path, Result]]:
+        """In-progress results, most recently saved first, optionally for one questionnaire id and agency."""
+        found = [
+            (path, r)
+            for path, r in self.results
+            if r.status == "in-progress"
+            and (questionnaire is None or r.questionnaire.id == questionnaire)
+            and (agency is None or same_agency(r.agency, agency))
+        ]
+        return sorted(found, key=lambda pr: pr[1].updated, reverse=True)
+
+    def last_agency(self, questionnaire: str | None = None) -> str | None:
+        """The agency of the most recently saved result (for this questionnaire if any), a handy default."""
+        ordered = sorted((r for _, r in self.results), key=lambda r: r.updated, reverse=True)
+        for result in ordered:
+            if questionnaire is None or result.questionnaire.id == questionnaire:
+                return result.agency
+        return ordered[0].agency if ordered else None
+
+
+def read_store(store: Store) -> StoreContents:
+    """Every readable result; damaged in-progress files are moved aside (never rewritten), others left alone."""
+    contents = StoreContents()
+    for path, item in store.scan():
+        if isinstance(item, Result):
+            contents.results.append((path, item))
+            continue
+        damaged = Damaged(path, item)
+        if _looks_in_progress(path):
+            damaged.moved_to = set_aside(path)
+        contents.damaged.append(damaged)
+    return contents
+
+
+def _looks_in_progress(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return False
+    return b'"in-progress"' in head
+
+
+def set_aside(path: Path) -> Path | None:
+    """Rename path to NAME.damaged (or .damaged-2, ...), never replacing a file; None if it cannot be moved."""
+    for n in range(1, 100):
+        target = path.with_name(f"{path.name}.damaged" + (f"-{n}" if n > 1 else ""))
+        try:
+            os.link(path, target)  # refuses to replace an existing file, unlike rename
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        os.unlink(path)
+        return target
+    return None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)  # to the microsecond, as new_result: it orders results saved in one second
+
+
+class Autosave:
+    """One assessment's result file, rewritten atomically (owner-only) after every change."""
+
+    def __init__(self, store: Store, result: Result, *, saved: bool) -> None:
+        self.store = store
+        self.result = result
+        self.saved = saved  # whether a file exists yet; the first write refuses to replace any
+
+    @classmethod
+    def start(
+        cls,
+        store: Store,
+        q: Questionnaire,
+        agency: str,
+        respondent: str | None,
+        answers: dict[str, Answer] | None = None,
+    ) -> Autosave:
+        return cls(store, new_result(q, agency, respondent, dict(answers or {}), complete=False), saved=False)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path_of(self.result.id)
+
+    def save(
+        self, answers: dict[str, Answer], *, complete: bool = False, provenance: dict[str, Provenance] | None = None
+    ) -> Path:
+        """Save the answers; complete marks the assessment finished and dates it today."""
+        update: dict[str, object] = {
+            "answers": dict(answers),
+            "updated": _now(),
+            "status": "complete" if complete else "in-progress",
+        }
+        if provenance is not None:
+            update["provenance"] = provenance
+        if complete:
+            update["date"] = _now().date()
+        self.result = self.result.model_copy(update=update)
+        if self.saved:
+            return self.store.save(self.result)
+        self.result, path = self.store.save_new(self.result)  # another id if one is taken: never replace
+        self.saved = True
+        return path

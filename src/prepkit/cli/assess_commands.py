@@ -1,0 +1,345 @@
+"""`prepkit assess` and `prepkit resume`: the interactive assessment, saved after every answer."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from prepkit import console
+from prepkit.cli.app import StoreOption, app, handled, report_error
+from prepkit.errors import ContentError, ExitCode, UsageError, file_problem
+
+if TYPE_CHECKING:
+    from prepkit.assess.autosave import Autosave, StoreContents
+    from prepkit.cli.interview_view import Screen
+    from prepkit.content.models import Answer, Questionnaire
+    from prepkit.results.model import Provenance, Result
+    from prepkit.results.store import Store
+
+NO_TTY = (
+    "prepkit {command} asks its questions in a terminal, and standard input is not one; "
+    "to assess without prompts, pass --answers FILE (an answers file)"
+)
+
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the PDF report.")]
+NoReportOption = Annotated[bool, typer.Option("--no-report", help="Save the result without writing a report.")]
+
+
+@app.command()
+@handled
+def assess(
+    questionnaire: Annotated[str, typer.Argument(help="Questionnaire id (see prepkit list) or path to a .yaml file.")],
+    answers: Annotated[Path | None, typer.Option("--answers", help="Answers file: assess without any prompt.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Agency name (asked when not given).")] = None,
+    respondent: Annotated[str | None, typer.Option("--respondent", help="Who answers: name or role.")] = None,
+    from_result: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Start from an earlier result: 'previous' (this agency's latest complete one), an id or "
+            "a path. Its answers are pre-filled; Enter confirms each as still true.",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    no_report: NoReportOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Assess an agency: answer the questionnaire in the terminal, or from an answers file with --answers."""
+    from prepkit.content.questionnaire import resolve_questionnaire
+    from prepkit.results.store import Store, default_store_dir
+
+    if agency is not None and not agency.strip():
+        raise UsageError("--agency needs a name")
+    q = resolve_questionnaire(questionnaire)
+    the_store = Store(default_store_dir(store))
+    if answers is not None:
+        if agency is not None or respondent is not None:
+            raise UsageError(
+                "--agency and --respondent are asked for in a terminal; an answers file names its "
+                "own agency and respondent"
+            )
+        _assess_from_file(q, answers, the_store, output, no_report, from_result)
+        return
+    _require_terminal("assess")
+    from prepkit.cli.interview_view import Screen
+
+    screen = Screen(console.out())
+    screen.intro(q)
+    contents = _read_store(the_store)
+    name = agency.strip() if agency else screen.ask_text("Agency name", contents.last_agency(q.id), required=True)
+    if name is None:
+        console.out().print("No agency given; nothing was saved.")
+        return
+    ongoing = contents.in_progress(q.id, name)
+    if ongoing:
+        path, earlier = ongoing[0]
+        if screen.confirm(
+            f"An assessment for {earlier.agency} is in progress ({_summary(the_store, path)[1]}, "
+            f"last saved {earlier.updated:%Y-%m-%d %H:%M} UTC). Continue it?"
+        ):
+            if earlier.questionnaire.hash != q.content_hash:
+                console.out().print(
+                    f"It was started with version {earlier.questionnaire.version} of this "
+                    "questionnaire, which has changed since; it continues with that version."
+                )
+            _continue(the_store, path, output, no_report, screen)
+            return
+    previous = None
+    if from_result is not None:
+        from prepkit.assess.rerun import resolve_previous
+
+        previous = resolve_previous(the_store, from_result, q.id, name)
+    who = respondent if respondent is not None else screen.ask_text("Respondent (name or role, optional)", None)
+    from prepkit.assess.autosave import Autosave
+
+    autosave = Autosave.start(the_store, q, name, (who or "").strip() or None)
+    if previous is not None:
+        autosave = _start_rerun(autosave, previous, q)
+        console.out().print(
+            f"Starting from the assessment of {previous.date} ({len(autosave.result.answers)} "
+            "answers pre-filled). Press Enter to confirm an answer is still true, or give a new "
+            "one; answers you never see are marked as carried over, not checked."
+        )
+    _interview(autosave, output, no_report, screen)
+
+
+def _start_rerun(autosave: Autosave, previous: Result, q: Questionnaire) -> Autosave:
+    from prepkit.assess.rerun import prefill_from
+
+    prefill = prefill_from(previous, q)
+    autosave.result = autosave.result.model_copy(
+        update={"answers": prefill, "previous": previous.id, "provenance": dict.fromkeys(prefill, "carried")}
+    )
+    return autosave
+
+
+@app.command()
+@handled
+def resume(
+    result: Annotated[str | None, typer.Argument(help="In-progress result id or path; without it, list them.")] = None,
+    output: OutputOption = None,
+    no_report: NoReportOption = False,
+    store: StoreOption = None,
+) -> None:
+    """List assessments in progress and continue one."""
+    from prepkit.cli.interview_view import Screen
+    from prepkit.results.store import Store, default_store_dir
+
+    the_store = Store(default_store_dir(store))
+    contents = _read_store(the_store)
+    screen = Screen(console.out())
+    interactive = sys.stdin.isatty()
+    if result is not None:
+        path = the_store.find_id(result)
+        if not interactive:
+            raise UsageError(NO_TTY.format(command="resume"))
+    else:
+        ongoing = contents.in_progress()
+        if not ongoing:
+            console.out().print("No assessment in progress.")
+            return
+        screen.in_progress_table([(r, *_summary(the_store, p)) for p, r in ongoing])
+        if not interactive:
+            return
+        if len(ongoing) == 1:
+            chosen: int | None = 0 if screen.confirm("Continue it?") else None
+        else:
+            chosen = screen.choose("Continue which one?", len(ongoing))
+        if chosen is None:
+            return
+        path = ongoing[chosen][0]
+    _continue(the_store, path, output, no_report, screen)
+
+
+def _require_terminal(command: str) -> None:
+    if not sys.stdin.isatty():
+        raise UsageError(NO_TTY.format(command=command))
+
+
+def _read_store(store: Store) -> StoreContents:
+
+    from prepkit.assess.autosave import read_store
+
+    contents = read_store(store)
+    for damaged in contents.damaged:
+        report_error(damaged.error)
+        if damaged.moved_to is not None:
+            console.err().print(
+                f"Damaged in-progress assessment kept aside as {damaged.moved_to!s}; it was not changed."
+            )
+    return contents
+
+
+def _summary(store: Store, path: Path) -> tuple[str, str]:
+    """An in-progress result's questionnaire title and how far it got, e.g. '7 of 12 answered'."""
+    from prepkit.assess.interview import Interview
+    from prepkit.results.gate import questionnaire_of
+
+    try:
+        result = store.load(path)
+        q = questionnaire_of(result)
+    except ContentError as error:
+        report_error(error)
+        return path.stem, "cannot be continued"
+    answered, applicable = Interview(q, result.answers).progress()
+    return q.title, f"{answered} of {applicable} answered"
+
+
+def _continue(store: Store, path: Path, output: Path | None, no_report: bool, screen: Screen) -> None:
+    from prepkit.assess.autosave import Autosave
+
+    result = store.load(path)
+    if result.status != "in-progress":
+        raise UsageError(f"{result.id} is already complete; start a new assessment with prepkit assess")
+    screen.resuming(result)
+    _interview(Autosave(store, result, saved=True), output, no_report, screen)
+
+
+def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen: Screen) -> None:
+    from prepkit.assess.interview import Interview, Mode
+    from prepkit.assess.rerun import confirmable, session_provenance
+    from prepkit.results.gate import questionnaire_of
+
+    q = questionnaire_of(autosave.result)
+    rerun = autosave.result.previous is not None
+    to_confirm = confirmable(autosave.result) if rerun else {}
+    earlier = dict(autosave.result.provenance)
+    interview = Interview(
+        q, autosave.result.answers, confirming=rerun, start="beginning" if rerun and not autosave.saved else "resume"
+    )
+    unchecked = [qid for qid, p in autosave.result.provenance.items() if p == "carried"]
+    if rerun and autosave.saved and unchecked:
+        interview.go_to(unchecked[0])  # a resumed rerun continues at the first answer not yet checked
+
+    def provenance(answers: dict[str, Answer]) -> dict[str, Provenance] | None:
+        return session_provenance(to_confirm, answers, interview.seen, earlier) if rerun else None
+
+    def save(answers: dict[str, Answer], complete: bool = False) -> Path:
+        return _save(autosave, answers, complete=complete, provenance=provenance(answers))
+
+    def save_progress() -> None:
+        try:
+            save(interview.saved_answers())
+        except ContentError as error:  # keep asking: the next answer tries again
+            report_error(error)
+            console.err().print("Your answers are kept while prepkit runs; the next answer tries to save again.")
+
+    try:
+        mode = screen.run(interview, save_progress)
+    except KeyboardInterrupt:
+        if interview.answers:
+            save(interview.saved_answers())
+        screen.quit_message(autosave, interview, interrupted=True)
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+    if mode is Mode.QUIT:
+        if interview.answers or autosave.saved:
+            save(interview.saved_answers())
+        screen.quit_message(autosave, interview)
+        return
+    path = save(interview.final_answers(), complete=True)
+    screen.saved(path)
+    _finish(autosave.store, autosave.result, output, no_report)
+
+
+def _save(
+    autosave: Autosave,
+    answers: dict[str, Answer],
+    *,
+    complete: bool = False,
+    provenance: dict[str, Provenance] | None = None,
+) -> Path:
+    """Save, or a one-line error naming the file (full disk, lost permissions) instead of a traceback."""
+    try:
+        return autosave.save(answers, complete=complete, provenance=provenance)
+    except OSError as error:
+        raise _not_saved(autosave.path, error) from None
+
+
+def _not_saved(path: Path, error: OSError) -> ContentError:
+    return file_problem(path, f"could not save the assessment: {error.strerror or error}")
+
+
+def _finish(store: Store, result: Result, output: Path | None, no_report: bool) -> None:
+    _show_comparison(store, result)
+    write_report_for(result, store, output=output, no_report=no_report)
+
+
+def _assess_from_file(
+    q: Questionnaire, answers: Path, store: Store, output: Path | None, no_report: bool, from_result: str | None = None
+) -> None:
+    from rich.text import Text
+
+    from prepkit.assess.rerun import save_answers_as_result
+
+    try:
+        result = save_answers_as_result(answers, store, q, previous=from_result)
+    except OSError as error:
+        raise _not_saved(store.results_dir, error) from None
+    out = console.out()
+    out.print(Text(f"Saved {store.path_of(result.id)}"), soft_wrap=True)
+    if result.status != "complete":
+        out.print(
+            "Some questions that apply have no answer, so the assessment is saved as in progress; continue it with:"
+        )
+        out.print(Text(f"  prepkit resume {result.id}"), soft_wrap=True)
+    if not no_report:
+        from prepkit.cli.show import print_scorecard
+        from prepkit.results.gate import questionnaire_of
+        from prepkit.scoring import score
+
+        q = questionnaire_of(result)
+        print_scorecard(q, score(q, result.answers), result.agency)
+    _finish(store, result, output, no_report)
+
+
+def _show_comparison(store: Store, result: Result) -> None:
+    """The change since the agency's previous complete assessment, the one its report compares with."""
+    from prepkit.cli.interview_view import print_comparison
+    from prepkit.history.timeline import compare_results, previous_of
+
+    if result.status != "complete":
+        return
+    try:
+        earlier = previous_of(store, result)
+        if earlier is None:
+            return
+        comparison = compare_results(earlier.result, result)
+    except ContentError as error:
+        report_error(error)
+        return
+    print_comparison(console.out(), earlier.result, comparison)
+
+
+def write_report_for(
+    result: Result, store: Store, *, output: Path | None = None, no_report: bool = False
+) -> Path | None:
+    """Write the report of a saved result (compared with the previous one) and return its path.
+
+    The result is saved before this runs, so a report that cannot be written loses nothing.
+    """
+    if no_report:
+        return None
+    from prepkit.report import default_report_name, write_report
+    from prepkit.report.loading import pick_comparison
+
+    before, history, warnings = pick_comparison(store, result, "previous")
+    for warning in warnings:
+        console.err().print(f"Warning: {warning}", markup=False)
+    fmt = output.suffix.lstrip(".").lower() if output is not None and output.suffix.lower() == ".html" else "pdf"
+    target = output or Path.cwd() / default_report_name(result, fmt)
+    console.err().print("Writing the report...", markup=False)
+    path = write_report(
+        result,
+        target,
+        fmt=fmt,
+        compare_to=before,
+        history=history,
+        on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
+    )
+    from rich.text import Text
+
+    console.out().print(Text(f"Report: {path}"), soft_wrap=True)
+    return path

@@ -1,0 +1,225 @@
+"""Commands on saved results: history, compare, export, delete, import (spec section 5)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from prepkit.cli.app import JsonOption, StoreOption, app, handled, report_error
+from prepkit.errors import ContentError, ExitCode, PrepkitError, UsageError
+
+if TYPE_CHECKING:
+    from prepkit.results.store import Store
+
+AgencyOption = Annotated[str | None, typer.Option("--agency", "-a", help="Only this agency's results.")]
+QuestionnaireOption = Annotated[
+    str | None, typer.Option("--questionnaire", "-q", help="Only results of this questionnaire (id or path).")
+]
+
+
+def _store(option: Path | None) -> Store:
+    from prepkit.results.store import Store, default_store_dir
+
+    return Store(default_store_dir(option))
+
+
+def _questionnaire_id(name: str | None) -> str | None:
+    """An id as given, or the id of the questionnaire file a path names."""
+    if name is None or not Path(name).expanduser().is_file():
+        return name
+    from prepkit.content.questionnaire import load_questionnaire
+
+    return load_questionnaire(Path(name).expanduser()).id
+
+
+def warn_skipped(skipped: list[ContentError]) -> None:
+    for error in skipped:
+        first = error.problems[0] if error.problems else error
+        more = f" (and {len(error.problems) - 1} more problems)" if len(error.problems) > 1 else ""
+        print(f"Warning: skipped {first}{more}", file=sys.stderr)
+
+
+@app.command()
+@handled
+def history(
+    agency: AgencyOption = None,
+    questionnaire: QuestionnaireOption = None,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """List saved results, oldest first, with overall score and level; trends per domain for one agency."""
+    from prepkit.history.timeline import history_json, load_history
+
+    st = _store(store)
+    entries, skipped = load_history(st, agency, _questionnaire_id(questionnaire))
+    warn_skipped(skipped)
+    if json_output:
+        print(json.dumps(history_json(entries), indent=2, ensure_ascii=False))
+        return
+    from prepkit.cli.show_history import print_history
+
+    print_history(entries, st)
+
+
+@app.command()
+@handled
+def compare(
+    before: Annotated[str, typer.Argument(help="Earlier result: id, path, or 'previous'.")],
+    after: Annotated[str, typer.Argument(help="Later result: id, path, or 'latest'.")],
+    agency: AgencyOption = None,
+    questionnaire: QuestionnaireOption = None,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Compare two results: score changes, and questions improved, regressed, closed, new, not comparable.
+
+    'previous' and 'latest' name the two most recent complete results of one agency and questionnaire
+    (give --agency and --questionnaire when the store holds several).
+    """
+    from prepkit.history.compare import comparison_json
+    from prepkit.history.timeline import compare_entries, open_entry, same_agency
+
+    st = _store(store)
+    qid = _questionnaire_id(questionnaire)
+    old, new = open_entry(st, before, agency, qid), open_entry(st, after, agency, qid)
+    if not same_agency(old.result.agency, new.result.agency):
+        print(
+            f"Warning: comparing results of two agencies: {old.result.agency} and {new.result.agency}", file=sys.stderr
+        )
+    if old.result.questionnaire.id != new.result.questionnaire.id:
+        print(
+            f"Warning: comparing two questionnaires: {old.result.questionnaire.id} and "
+            f"{new.result.questionnaire.id}; only questions matched by id or `replaces` are compared",
+            file=sys.stderr,
+        )
+    comparison = compare_entries(old, new)
+    if json_output:
+        print(json.dumps(comparison_json(comparison), indent=2, ensure_ascii=False))
+        return
+    from prepkit.cli.show_history import print_comparison
+
+    print_comparison(old, new, comparison)
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+
+
+class ExportWhat(StrEnum):
+    answers = "answers"
+    gaps = "gaps"
+    scores = "scores"
+    result = "result"
+
+
+@app.command()
+@handled
+def export(
+    result: Annotated[str, typer.Argument(help="Result id, path, or 'latest'/'previous'.")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv (for a spreadsheet) or json.")
+    ] = ExportFormat.csv,
+    what: Annotated[
+        ExportWhat,
+        typer.Option(
+            "--what",
+            "-w",
+            help="answers (with notes and evidence), gaps (the action plan, with owner and due "
+            "columns), scores, or result (the whole result as JSON, for `prepkit import`).",
+        ),
+    ] = ExportWhat.answers,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (owner-only) instead of standard output.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
+    bom: Annotated[
+        bool,
+        typer.Option("--bom", help="Start a CSV with a byte order mark, so that Excel reads accented letters right."),
+    ] = False,
+    agency: AgencyOption = None,
+    questionnaire: QuestionnaireOption = None,
+    store: StoreOption = None,
+) -> None:
+    """Export a result's answers, action plan or scores as CSV or JSON."""
+    from prepkit.fsutil import write_private
+    from prepkit.history.timeline import open_entry
+    from prepkit.report.export import export_result
+
+    if what is ExportWhat.result and fmt is not ExportFormat.json:
+        raise UsageError("--what result exports the whole result as JSON: add --format json")
+    st = _store(store)
+    entry = open_entry(st, result, agency, _questionnaire_id(questionnaire))
+    data = export_result(entry.result, fmt.value, what.value)
+    if bom and fmt is ExportFormat.csv:
+        data = "\ufeff".encode() + data
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if output.exists() and not force:
+        raise UsageError(f"{output} exists; add --force to replace it")
+    try:
+        write_private(output, data)
+    except OSError as err:
+        raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
+    print(f"Wrote {output}", file=sys.stderr)
+
+
+@app.command()
+@handled
+def delete(
+    result: Annotated[str, typer.Argument(help="Id of the result to delete (or its start).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Delete a saved result from the store, after confirmation."""
+    from prepkit.results.gate import read_result
+
+    st = _store(store)
+    path = st.find_id(result)
+    try:
+        saved = read_result(path)
+        described = (
+            f"{saved.id}: {saved.agency}, {saved.questionnaire.id} {saved.questionnaire.version}, "
+            f"{saved.date.isoformat()}"
+        )
+    except ContentError:
+        described = f"{path.stem} (unreadable file)"
+    if not yes and not typer.confirm(f"Delete result {described}?", default=False, err=True):
+        print("Nothing deleted.", file=sys.stderr)
+        raise typer.Exit(int(ExitCode.INVALID))
+    st.delete(path.stem)
+    print(f"Deleted {described}")
+
+
+@app.command("import")
+@handled
+def import_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Result files exported with `prepkit export ID --format json --what result`.")
+    ],
+    store: StoreOption = None,
+) -> None:
+    """Bring results from another machine into the store; checked first, never overwriting another result."""
+    st = _store(store)
+    failed = 0
+    for file in files:
+        try:
+            result, path, added = st.import_file(file)
+        except PrepkitError as error:
+            failed += 1
+            report_error(error)
+            continue
+        what = "Imported" if added else "Already in the store:"
+        print(
+            f"{what} {result.id} ({result.agency}, {result.questionnaire.id} {result.questionnaire.version}, "
+            f"{result.date.isoformat()}) -> {path}"
+        )
+    if failed:
+        raise typer.Exit(int(ExitCode.INVALID))

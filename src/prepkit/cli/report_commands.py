@@ -1,0 +1,86 @@
+"""`prepkit report`: the capacity report of a saved result or an answers file, as PDF or HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from prepkit.cli.app import StoreOption, app, handled
+
+
+@app.command()
+@handled
+def report(
+    result: Annotated[str, typer.Argument(help="A saved result (file or id) or an answers file (.yaml).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write the report [default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder].",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="pdf or html [default: from -o, else pdf].", show_default=False)
+    ] = None,
+    compare_to: Annotated[
+        str,
+        typer.Option(
+            "--compare-to",
+            help="A result (file or id) to compare with, "
+            "'previous' (the latest earlier complete result of the same agency and "
+            "questionnaire in the store) or 'none'.",
+        ),
+    ] = "previous",
+    marking: Annotated[
+        str | None,
+        typer.Option(
+            "--marking", help='Handling marking for every page\'s header and footer, e.g. "LAW ENFORCEMENT SENSITIVE".'
+        ),
+    ] = None,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--template-dir",
+            help="A folder of templates that override the bundled ones (report.html.j2, report.css, ...).",
+            file_okay=False,
+        ),
+    ] = None,
+    pdfa: Annotated[bool, typer.Option("--pdfa", help="Write PDF/A-3a, for records retention.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Write the capacity report: scores, action plan, findings by domain, change and trend."""
+    from prepkit.report import FORMATS, write_report
+    from prepkit.report.loading import load_subject, pick_comparison
+    from prepkit.results.store import Store, default_store_dir
+
+    chosen = (fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "pdf")).lower()
+    if chosen not in FORMATS:
+        raise typer.BadParameter(f"'{chosen}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
+    if pdfa and chosen != "pdf":
+        raise typer.BadParameter("--pdfa applies to PDF reports only", param_hint="--pdfa")
+    the_store = Store(default_store_dir(store))
+    subject = load_subject(result, the_store)
+    before, history, warnings = pick_comparison(the_store, subject, compare_to)
+    from prepkit import console
+
+    for warning in warnings:
+        console.err().print(f"Warning: {warning}", markup=False)
+    from prepkit.report import default_report_name
+
+    target = output or Path.cwd() / default_report_name(subject, chosen)
+    path = write_report(
+        subject,
+        target,
+        fmt=chosen,
+        compare_to=before,
+        history=history,
+        marking=marking,
+        template_dir=template_dir,
+        pdfa=pdfa,
+        on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
+    )
+    print(path)

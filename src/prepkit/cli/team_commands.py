@@ -1,0 +1,168 @@
+"""Commands for teams and regions: `merge` several respondents, `rollup` many agencies."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from prepkit import console
+from prepkit.cli.app import JsonOption, StoreOption, app, handled
+from prepkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from prepkit.team.merge import DiscussionItem
+
+
+@app.command()
+@handled
+def merge(
+    results: Annotated[
+        list[str],
+        typer.Argument(help="Two or more respondents' results (ids or paths) or answers files of one agency."),
+    ],
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="The team's agency (needed when the results spell it differently).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the merged result, with its questionnaire, to this file."),
+    ] = None,
+    save: Annotated[bool, typer.Option("--save/--no-save", help="Save the merged result in the store.")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file if it exists.")] = False,
+    json_output: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Merge several respondents' answers into one consensus result, flagging disagreements."""
+    from prepkit.content.sources import open_assessment
+    from prepkit.fsutil import write_private
+    from prepkit.results.gate import questionnaire_of
+    from prepkit.results.model import result_json
+    from prepkit.results.store import Store, default_store_dir
+    from prepkit.scoring import score
+    from prepkit.team.merge import TeamMember, discussion_items, merge_team
+
+    the_store = Store(default_store_dir(store))
+    members = [TeamMember(ref, open_assessment(ref, the_store)) for ref in results]
+    merged = merge_team(members, agency)
+    if output is not None:
+        try:
+            write_private(output, result_json(merged), exclusive=not force)
+        except FileExistsError:
+            raise UsageError(f"{output} exists; choose another file or pass --force to replace it") from None
+    saved = the_store.save(merged, replace=False) if save else None
+    q = questionnaire_of(merged)
+    card = score(q, merged.answers)
+    items = discussion_items(q, merged)
+    if json_output:
+        print(
+            json.dumps(
+                {
+                    "id": merged.id,
+                    "saved": str(saved) if saved else None,
+                    "output": str(output) if output else None,
+                    "agency": merged.agency,
+                    "complete": card.complete,
+                    "overall": {"score": None if card.score is None else round(card.score, 1), "level": card.level},
+                    "respondents": [r.respondent for r in merged.team.respondents] if merged.team else [],
+                    "disagreements": [
+                        {"question": i.question, "reason": i.reason, "consensus": i.consensus, "answers": i.answers}
+                        for i in items
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return
+    _print_merge(merged.agency, len(members), saved, output, card.score, card.complete, items)
+
+
+def _print_merge(
+    agency: str,
+    count: int,
+    saved: Path | None,
+    output: Path | None,
+    overall: float | None,
+    complete: bool,
+    items: list[DiscussionItem],
+) -> None:
+    from rich.table import Table
+
+    from prepkit.cli.show import fmt
+
+    out = console.out()
+    out.print(
+        f"Merged {count} respondents for {agency}: consensus score {fmt(overall)}{'' if complete else ' (incomplete)'}"
+    )
+    for label, path in (("Saved", saved), ("Wrote", output)):
+        if path is not None:
+            out.print(f"{label} {path!s}")
+    if not items:
+        out.print("No disagreements.")
+        return
+    names = list(items[0].answers)
+    table = Table("question", "why", "consensus", *names, title=f"{len(items)} disagreements to discuss")
+    for item in items:
+        table.add_row(item.text, item.reason, item.consensus, *(item.answers[n] for n in names))
+    out.print(table)
+
+
+@app.command()
+@handled
+def rollup(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Stores, folders of result files, or result files [default: the store].", show_default=False
+        ),
+    ] = None,
+    questionnaire: Annotated[
+        str | None,
+        typer.Option("--questionnaire", "-q", help="Questionnaire id (needed when results of several are found)."),
+    ] = None,
+    json_output: JsonOption = False,
+    csv_output: Annotated[bool, typer.Option("--csv", help="Print CSV rows (section,id,label,measure,value).")] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write a report (PDF, or HTML for .html files or --format html)."),
+    ] = None,
+    report_format: Annotated[
+        Literal["pdf", "html"] | None,
+        typer.Option("--format", help="Report format for --output [default: from the file name]."),
+    ] = None,
+    named: Annotated[bool, typer.Option("--named", help="Name the agencies that improved or slipped.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many common gaps to list.")] = 10,
+    store: StoreOption = None,
+) -> None:
+    """Roll up the latest complete result of many agencies: levels, domain spreads, common gaps, movement."""
+    from prepkit.results.store import default_store_dir
+    from prepkit.team.rollup import collect
+    from prepkit.team.summary import build_rollup, rollup_csv, rollup_json
+
+    if json_output and csv_output:
+        raise UsageError("choose one of --json and --csv")
+    collection = collect(paths or [default_store_dir(store)], questionnaire)
+    shown = 20
+    for skipped in collection.skipped[:shown]:
+        print(f"{skipped.message} (skipped)", file=sys.stderr)
+    if len(collection.skipped) > shown:
+        print(f"... and {len(collection.skipped) - shown} more unreadable files skipped", file=sys.stderr)
+    result = build_rollup(collection, top=top)
+    if output is not None:
+        from prepkit.report.region import write_report
+
+        kind = report_format or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
+        write_report(result, output, kind, named=named)
+        print(f"Wrote {output}", file=sys.stderr if (json_output or csv_output) else sys.stdout)
+    if json_output:
+        print(json.dumps(rollup_json(result, named=named), indent=2, ensure_ascii=False))
+    elif csv_output:
+        sys.stdout.write(rollup_csv(result, named=named))
+    elif output is None:
+        from prepkit.cli.show_rollup import print_rollup
+
+        print_rollup(result, named=named)

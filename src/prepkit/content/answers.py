@@ -1,0 +1,184 @@
+"""Answers files (spec section 2): loading, and turning raw values into checked answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prepkit.content.applicability import applicability
+from prepkit.content.models import Answer, AnswerDetail, AnswersFile, ProfileQuestion, Question, Questionnaire
+from prepkit.content.questionnaire import find_questionnaire, load_questionnaire
+from prepkit.content.validation import shown, suggest, validate_document
+from prepkit.content.yamlio import Document, Loc, load_yaml
+from prepkit.errors import ContentError, Problem, UsageError
+
+NA_WORDS = frozenset({"na", "n/a"})
+
+
+@dataclass
+class AnswerSheet:
+    """A validated answers file together with the questionnaire it answers."""
+
+    path: Path
+    agency: str
+    respondent: str | None
+    date: dt.date
+    questionnaire: Questionnaire
+    answers: dict[str, Answer]
+
+
+def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -> Answer:
+    """One raw answer as an Answer; ValueError says what is wrong and what is allowed."""
+    note = evidence = None
+    if isinstance(raw, AnswerDetail):
+        raw, note, evidence = raw.value, raw.note, raw.evidence
+    if isinstance(item, ProfileQuestion):
+        text = str(raw).strip().casefold()
+        for choice in item.choices:
+            if choice.id.casefold() == text:
+                return Answer(kind="choice", choice=choice.id, note=note, evidence=evidence)
+        raise ValueError(
+            f"'{shown(raw)}' is not a choice of '{item.id}'; allowed: {', '.join(c.id for c in item.choices)}"
+        )
+    options = q.scale_of(item)
+    if isinstance(raw, str):
+        text = raw.strip().casefold()
+        if text in NA_WORDS:
+            if not item.na:
+                raise ValueError(
+                    f"'{item.id}' cannot be answered N/A (it applies to every agency); "
+                    f"allowed: {_allowed(options, na=False)}"
+                )
+            return Answer(kind="na", note=note, evidence=evidence)
+        if text == "unknown":
+            return Answer(kind="unknown", note=note, evidence=evidence)
+        for option in options:
+            if option.label.strip().casefold() == text:
+                return Answer(kind="value", value=option.value, note=note, evidence=evidence)
+        try:
+            raw = float(text)
+        except ValueError:
+            raise ValueError(
+                f"'{shown(raw)}' is not on the scale of '{item.id}'; allowed: {_allowed(options, na=item.na)}"
+            ) from None
+    for option in options:
+        if float(option.value) == float(raw):
+            return Answer(kind="value", value=option.value, note=note, evidence=evidence)
+    raise ValueError(f"{raw} is not on the scale of '{item.id}'; allowed: {_allowed(options, na=item.na)}")
+
+
+def answer_problem(q: Questionnaire, item: ProfileQuestion | Question, answer: Answer) -> str | None:
+    """Why a saved answer is not one item allows (a result file edited by hand), or None if it is."""
+    if isinstance(item, ProfileQuestion):
+        if answer.kind == "choice" and answer.choice in {choice.id for choice in item.choices}:
+            return None
+        shown = answer.choice if answer.kind == "choice" else answer.kind
+        return f"'{shown}' is not a choice of '{item.id}'; allowed: {', '.join(c.id for c in item.choices)}"
+    options = q.scale_of(item)
+    if answer.kind == "unknown" or (answer.kind == "na" and item.na):
+        return None
+    if answer.kind == "value" and answer.value is not None:
+        if any(float(option.value) == float(answer.value) for option in options):
+            return None
+        return f"{answer.value} is not on the scale of '{item.id}'; allowed: {_allowed(options, na=item.na)}"
+    shown = {"na": "na", "choice": f"choice '{answer.choice}'", "value": "a value answer without a value"}
+    return f"{shown[answer.kind]} is not an answer '{item.id}' takes; allowed: {_allowed(options, na=item.na)}"
+
+
+def _allowed(options: list[Any], *, na: bool) -> str:
+    listed = ", ".join(f"{o.value} ({o.label})" for o in options)
+    return listed + (", na, unknown" if na else ", unknown")
+
+
+def resolve_answers(
+    q: Questionnaire,
+    raw: Mapping[str, Any],
+    doc: Document | None = None,
+    loc: Loc = ("answers",),
+    base: Mapping[str, Answer] | None = None,
+) -> dict[str, Answer]:
+    """Checked answers, or a ContentError naming each bad one (spec section 2).
+
+    base: answers these complete (a rerun's carried answers); conditions are checked against both.
+    """
+    items: dict[str, ProfileQuestion | Question] = {p.id: p for p in q.profile}
+    items.update({question.id: question for _, question in q.questions()})
+    answers: dict[str, Answer] = {}
+    findings: list[tuple[Loc, str, bool]] = []
+    for qid, value in raw.items():
+        item = items.get(str(qid))
+        if item is None:
+            findings.append(((*loc, qid), f"unknown question '{shown(qid)}'{suggest(str(qid), items)}", True))
+            continue
+        if value is None:
+            continue
+        try:
+            answers[item.id] = parse_answer(q, item, value)
+        except ValueError as err:
+            findings.append(((*loc, qid), str(err), False))
+    applies = applicability(q, {**(base or {}), **answers})
+    for qid in answers:
+        if not applies[qid]:
+            conditions = ", ".join(f"{ref}: {', '.join(map(str, vals))}" for ref, vals in items[qid].when.items())
+            findings.append(
+                (
+                    (*loc, qid),
+                    f"'{qid}' does not apply here: its condition ({conditions}) does not "
+                    "hold; remove this answer or change the answer it depends on",
+                    True,
+                )
+            )
+    if findings:
+        path = str(doc.path) if doc else "<answers>"
+        problems = [
+            doc.problem(where, message, key=key) if doc else Problem(path, 1, 1, message)
+            for where, message, key in findings
+        ]
+        raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
+    return answers
+
+
+def load_answers(
+    path: Path, questionnaire: Questionnaire | str | None = None, base: Mapping[str, Answer] | None = None
+) -> AnswerSheet:
+    """An answers file, checked against its questionnaire (or the one given, which wins).
+
+    base: earlier answers that the file's answers complete, as in a rerun (see resolve_answers).
+    """
+    path = Path(path)
+    doc = load_yaml(path)
+    sheet = validate_document(doc, AnswersFile)
+    if isinstance(questionnaire, str):
+        q = load_questionnaire(find_questionnaire(questionnaire))
+    elif questionnaire is not None:
+        q = questionnaire
+    elif sheet.questionnaire is None:
+        raise ContentError(
+            [doc.problem((), "missing required key 'questionnaire' (an id or a path), or pass --questionnaire")]
+        )
+    else:
+        try:
+            q_path = find_questionnaire(sheet.questionnaire, relative_to=path.parent)
+        except UsageError as err:
+            raise ContentError([doc.problem(("questionnaire",), str(err))]) from None
+        if q_path.resolve() == path.resolve():
+            raise ContentError(
+                [
+                    doc.problem(
+                        ("questionnaire",), "names this answers file itself; give the id or path of a questionnaire"
+                    )
+                ]
+            )
+        q = load_questionnaire(q_path)
+    answers = resolve_answers(q, sheet.answers, doc, base=base)
+    return AnswerSheet(
+        path=path,
+        agency=sheet.agency,
+        respondent=sheet.respondent,
+        date=sheet.date or dt.date.today(),
+        questionnaire=q,
+        answers=answers,
+    )

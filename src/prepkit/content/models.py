@@ -1,0 +1,215 @@
+"""Pydantic models of the three file formats: questionnaire, resource library, answers (format 1).
+
+These models check shapes and single values; rules that relate values to each other (unique ids,
+references, skip logic) live in `checks.py`, where each problem keeps its own position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+RESERVED_LABELS = frozenset({"na", "n/a", "unknown"})
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+def _listify(value: Any) -> Any:
+    """Accept a single item where a list is expected (`evidence: signed policy`)."""
+    return [value] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+
+
+def _bool_to_text(value: Any) -> Any:
+    # YAML 1.2 reads unquoted true/false as booleans; as ids or values they mean the words.
+    return str(value).lower() if isinstance(value, bool) else value
+
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Text = Annotated[str, Field(min_length=1)]
+Number = Annotated[int | float, AfterValidator(_finite)]
+Weight = Annotated[int | float, AfterValidator(_finite), Field(gt=0)]
+WhenValue = Annotated[str | int | float, BeforeValidator(_bool_to_text)]
+WhenValues = Annotated[list[WhenValue], BeforeValidator(_listify), Field(min_length=1)]
+TextList = Annotated[list[Text], BeforeValidator(_listify)]
+SlugList = Annotated[list[Slug], BeforeValidator(_listify)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ScaleOption(Strict):
+    value: Number
+    label: Text
+    description: str | None = None
+
+
+class Level(Strict):
+    id: Slug
+    label: Text
+    min: Annotated[Number, Field(ge=0, le=100)]
+    requires_critical: bool = False
+    description: str | None = None
+
+
+class Choice(Strict):
+    id: Annotated[Slug, BeforeValidator(_bool_to_text)]
+    label: str | None = None
+
+    @property
+    def display(self) -> str:
+        return self.label or self.id
+
+
+def _choice_items(value: Any) -> Any:
+    if isinstance(value, list):
+        return [{"id": _bool_to_text(item)} if isinstance(item, (str, bool)) else item for item in value]
+    return value
+
+
+class ProfileQuestion(Strict):
+    id: Slug
+    text: Text
+    help: str | None = None
+    choices: Annotated[list[Choice], BeforeValidator(_choice_items), Field(min_length=2)]
+    when: dict[str, WhenValues] = Field(default_factory=dict)
+
+
+class Question(Strict):
+    id: Slug
+    text: Text
+    help: str | None = None
+    evidence: TextList = Field(default_factory=list)
+    scale: Slug | None = None
+    weight: Weight = 1
+    critical: bool = False
+    na: bool = True
+    when: dict[str, WhenValues] = Field(default_factory=dict)
+    resources: SlugList = Field(default_factory=list)
+    replaces: SlugList = Field(default_factory=list)
+
+
+class Domain(Strict):
+    id: Slug
+    title: Text
+    summary: str | None = None
+    weight: Weight = 1
+    resources: SlugList = Field(default_factory=list)
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+
+class Resource(Strict):
+    id: Slug
+    title: Text
+    publisher: str | None = None
+    year: int | None = None
+    type: str | None = None
+    topics: TextList = Field(default_factory=list)
+    url: Annotated[str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$")] | None = None
+    summary: str | None = None
+
+
+class ResourceLibrary(Strict):
+    format: Literal[1]
+    resources: list[Resource] = Field(default_factory=list)
+
+
+class Questionnaire(Strict):
+    format: Literal[1]
+    id: Slug
+    version: Text
+    title: Text
+    summary: str | None = None
+    based_on: SlugList = Field(default_factory=list)
+    default_scale: Slug | None = None
+    scales: Annotated[dict[Slug, list[ScaleOption]], Field(min_length=1)]
+    levels: Annotated[list[Level], Field(min_length=1)]
+    profile: list[ProfileQuestion] = Field(default_factory=list)
+    domains: Annotated[list[Domain], Field(min_length=1)]
+
+    # Filled by the loader, never by the file: resolved resources and where the file came from.
+    _library: dict[str, Resource] = PrivateAttr(default_factory=dict)
+    _source: str | None = PrivateAttr(default=None)
+    _content_hash: str = PrivateAttr(default="")
+    _scoring_plan: Any = PrivateAttr(default=None)  # built once by scoring.plan_of
+    _conditions: Any = PrivateAttr(default=None)  # built once by applicability.conditions_of
+
+    @property
+    def library(self) -> dict[str, Resource]:
+        return self._library
+
+    @property
+    def source(self) -> str | None:
+        return self._source
+
+    @property
+    def content_hash(self) -> str:
+        return self._content_hash
+
+    def scale_of(self, question: Question) -> list[ScaleOption]:
+        name = question.scale or self.default_scale or next(iter(self.scales))
+        return self.scales[name]
+
+    def questions(self) -> list[tuple[Domain, Question]]:
+        return [(domain, question) for domain in self.domains for question in domain.questions]
+
+    def items(self) -> list[ProfileQuestion | Question]:
+        """Every question in asking order: the profile first, then each domain's questions."""
+        return [*self.profile, *(question for domain in self.domains for question in domain.questions)]
+
+    def resource_ids(self) -> list[str]:
+        """Every resource id the questionnaire references, sorted."""
+        used = set(self.based_on)
+        for domain in self.domains:
+            used.update(domain.resources)
+            for question in domain.questions:
+                used.update(question.resources)
+        return sorted(used)
+
+    def question_count(self) -> int:
+        return sum(len(domain.questions) for domain in self.domains)
+
+    def resources_for(self, domain: Domain, question: Question) -> list[str]:
+        """A gap's resources: the question's, or its domain's where it names none (spec 3)."""
+        return list(question.resources or domain.resources)
+
+
+class AnswerDetail(Strict):
+    value: Annotated[str | int | float, BeforeValidator(_bool_to_text)]
+    note: str | None = None
+    evidence: Annotated[str | None, BeforeValidator(lambda v: "; ".join(v) if isinstance(v, list) else v)] = None
+
+
+RawAnswer = Annotated[str | int | float | AnswerDetail | None, BeforeValidator(_bool_to_text)]
+
+
+class AnswersFile(Strict):
+    questionnaire: Text | None = None
+    agency: Text
+    respondent: str | None = None
+    date: Annotated[dt.date, Field(strict=False)] | None = None
+    answers: Annotated[dict[str, RawAnswer], BeforeValidator(lambda v: {} if v is None else v)] = Field(
+        default_factory=dict
+    )
+
+
+AnswerKind = Literal["value", "choice", "na", "unknown"]
+
+
+class Answer(Strict):
+    """One resolved answer: a scale value, a profile choice, N/A or unknown, with note and evidence."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    kind: AnswerKind
+    value: int | float | None = None
+    choice: str | None = None
+    note: str | None = None
+    evidence: str | None = None

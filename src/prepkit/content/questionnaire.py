@@ -1,0 +1,158 @@
+"""Finding, loading and validating questionnaires and resource libraries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from prepkit.content.models import Questionnaire, Resource, ResourceLibrary
+from prepkit.content.rules import check_library, check_questionnaire
+from prepkit.content.validation import suggest, validate_document
+from prepkit.content.yamlio import Document, load_yaml
+from prepkit.errors import ContentError, UsageError
+from prepkit.paths import bundled_questionnaires
+
+LIBRARY_NAME = "resources.yaml"
+
+
+def bundled_dir() -> Path:
+    return bundled_questionnaires()
+
+
+def search_dirs() -> list[Path]:
+    """Folders named by PREPKIT_QUESTIONNAIRES (first), then the bundled questionnaires."""
+    extra = [Path(p) for p in os.environ.get("PREPKIT_QUESTIONNAIRES", "").split(os.pathsep) if p]
+    return [*extra, bundled_dir()]
+
+
+def load_library(path: Path) -> dict[str, Resource]:
+    stat = path.stat()
+    return dict(_load_library_cached(path.resolve(), path, stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=16)
+def _load_library_cached(_resolved: Path, path: Path, _mtime: int, _size: int) -> tuple[tuple[str, Resource], ...]:
+    doc = load_yaml(path)  # path as the user named it, for messages; the resolved one keys the cache
+    library = validate_document(doc, ResourceLibrary)
+    findings = check_library(library)
+    if findings:
+        raise ContentError([doc.problem(f.loc, f.message, key=f.at_key) for f in findings])
+    return tuple((r.id, r) for r in library.resources)
+
+
+def library_for(folder: Path) -> dict[str, Resource]:
+    """Resources visible to a questionnaire in folder: the folder's file wins over the bundled one."""
+    resolved: dict[str, Resource] = {}
+    for candidate in (bundled_dir() / LIBRARY_NAME, folder / LIBRARY_NAME):
+        if candidate.is_file():
+            resolved.update(load_library(candidate))
+    return resolved
+
+
+def questionnaire_from_document(doc: Document) -> Questionnaire:
+    questionnaire = validate_document(doc, Questionnaire)
+    library = library_for(doc.path.parent)
+    findings = check_questionnaire(questionnaire, library)
+    if findings:
+        problems = [doc.problem(f.loc, f.message, key=f.at_key) for f in findings]
+        raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
+    questionnaire._library = {rid: library[rid] for rid in questionnaire.resource_ids()}
+    questionnaire._source = str(doc.path)
+    questionnaire._content_hash = content_hash(questionnaire, questionnaire.library)
+    return questionnaire
+
+
+HASH_PREFIX = "sha256r:"  # questionnaire and referenced resources (spec 5, revision 2)
+LEGACY_HASH_PREFIX = "sha256:"  # questionnaire only: results saved before revision 2
+
+
+def content_hash(questionnaire: Questionnaire, resources: Mapping[str, Resource]) -> str:
+    """A hash of what scoring and reporting depend on, independent of YAML formatting.
+
+    It covers every resource entry the questionnaire references, so that a result cannot carry
+    other resource links under the hash of a known questionnaire.
+    """
+    payload = json.dumps(
+        {
+            "questionnaire": questionnaire.model_dump(mode="json"),
+            "resources": {
+                rid: resources[rid].model_dump(mode="json") for rid in questionnaire.resource_ids() if rid in resources
+            },
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return HASH_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def legacy_content_hash(questionnaire: Questionnaire) -> str:
+    """The hash results recorded before revision 2: the questionnaire alone."""
+    payload = json.dumps(questionnaire.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return LEGACY_HASH_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def load_questionnaire(path: Path) -> Questionnaire:
+    return questionnaire_from_document(load_yaml(Path(path)))
+
+
+@dataclass(frozen=True)
+class Listing:
+    id: str
+    version: str
+    title: str
+    questions: int
+    path: Path
+
+
+def list_questionnaires(first: list[Path] | None = None) -> tuple[list[Listing], list[ContentError]]:
+    """Every valid questionnaire in the search folders (first wins per id), and the errors of the rest."""
+    found: dict[str, Listing] = {}
+    errors: list[ContentError] = []
+    for folder in [*(first or []), *search_dirs()]:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.y*ml")):
+            if path.name == LIBRARY_NAME or path.suffix not in (".yaml", ".yml"):
+                continue
+            try:
+                q = load_questionnaire(path)
+            except ContentError as err:
+                errors.append(err)
+                continue
+            found.setdefault(q.id, Listing(q.id, q.version, q.title, q.question_count(), path))
+    return list(found.values()), errors
+
+
+def find_questionnaire(name: str, relative_to: Path | None = None) -> Path:
+    """The file for a questionnaire named by path or by id (spec: 'named by id or path everywhere')."""
+    candidate = Path(name).expanduser()
+    if relative_to is not None and not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if candidate.is_file():
+        return candidate
+    if candidate.suffix in (".yaml", ".yml") or "/" in name or os.sep in name:
+        raise UsageError(f"questionnaire file not found: {candidate}")
+    folders = [relative_to, *search_dirs()] if relative_to is not None else search_dirs()
+    for folder in folders:
+        for suffix in (".yaml", ".yml"):
+            path = folder / f"{name}{suffix}"
+            if path.is_file():
+                return path
+    listings, _ = list_questionnaires([relative_to] if relative_to is not None else [])
+    for listing in listings:
+        if listing.id == name:
+            return listing.path
+    known = [listing.id for listing in listings]
+    raise UsageError(
+        f"unknown questionnaire '{name}'{suggest(name, known)}; "
+        f"known: {', '.join(known) or 'none'} (or give a path to a .yaml file)"
+    )
+
+
+def resolve_questionnaire(name: str, relative_to: Path | None = None) -> Questionnaire:
+    return load_questionnaire(find_questionnaire(name, relative_to))

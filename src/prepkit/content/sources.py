@@ -1,0 +1,78 @@
+"""Opening what the user names: any kind of file for `validate`, an answers file or result for scoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prepkit.content.answers import load_answers
+from prepkit.content.models import Answer, Questionnaire, ResourceLibrary
+from prepkit.content.questionnaire import load_library, questionnaire_from_document
+from prepkit.content.rules import questionnaire_warnings
+from prepkit.content.validation import validate_document
+from prepkit.content.yamlio import load_yaml
+from prepkit.errors import Problem, UsageError
+from prepkit.results.gate import questionnaire_of
+from prepkit.results.model import Result
+from prepkit.results.store import Store
+
+
+@dataclass
+class Assessment:
+    """Answers with their questionnaire, from an answers file or a saved result."""
+
+    questionnaire: Questionnaire
+    agency: str
+    respondent: str | None
+    date: dt.date
+    answers: dict[str, Answer]
+    result: Result | None = None
+
+
+def open_assessment(ref: str, store: Store, questionnaire: str | None = None) -> Assessment:
+    path = Path(ref).expanduser()
+    if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+        sheet = load_answers(path, questionnaire)
+        return Assessment(sheet.questionnaire, sheet.agency, sheet.respondent, sheet.date, sheet.answers)
+    if questionnaire is not None:
+        raise UsageError("--questionnaire applies to answers files; a saved result keeps its own questionnaire")
+    result = store.load(store.find(ref))
+    return Assessment(
+        questionnaire_of(result), result.agency, result.respondent, result.date, dict(result.answers), result
+    )
+
+
+@dataclass
+class Validated:
+    """A file that passed `validate`: a one-line summary, and warnings (spec 1.1) in file order."""
+
+    summary: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def validate_path(path: Path) -> Validated:
+    """Validate a questionnaire, resource library, answers file or result."""
+    if path.suffix.lower() == ".json":
+        result = Store(path.parent.parent).load(path)
+        ref = result.questionnaire
+        return Validated(f"result {result.id}: {result.agency}, {ref.id} {ref.version}")
+    doc = load_yaml(path)
+    data = doc.data
+    if isinstance(data, dict) and "answers" in data:
+        sheet = load_answers(path)
+        return Validated(
+            f"answers for '{sheet.questionnaire.id}' {sheet.questionnaire.version}: {sheet.agency}, "
+            f"{len(sheet.answers)} answers"
+        )
+    if isinstance(data, dict) and "resources" in data:
+        validate_document(doc, ResourceLibrary)
+        library = load_library(path)
+        return Validated(f"resource library: {len(library)} resources")
+    q = questionnaire_from_document(doc)
+    warnings = [doc.problem(f.loc, f"warning: {f.message}", key=f.at_key) for f in questionnaire_warnings(q)]
+    return Validated(
+        f"questionnaire '{q.id}' {q.version}: {len(q.domains)} domains, {q.question_count()} "
+        f"questions, {len(q.profile)} profile questions",
+        warnings,
+    )

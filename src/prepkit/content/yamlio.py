@@ -1,0 +1,293 @@
+"""Safe, bounded YAML reading that remembers where every value came from.
+
+Errors found later (by pydantic or by our own checks) are reported as FILE:LINE:COL, so each value's
+position is kept, keyed by its path in the document. Hostile input is bounded: file size, nesting depth
+and the number of nodes after expanding aliases (the "billion laughs" bomb) all have limits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from prepkit.errors import ContentError, Problem, file_problem
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 250_000
+MAX_DEPTH = 40
+
+Loc = tuple[str | int, ...]
+
+_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+# C0 controls but tab and newline, DEL and C1: in text they can rewrite the terminal that shows it.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character_message(text: str) -> str | None:
+    """Why text cannot be shown safely, or None: control characters are refused, not silently dropped."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return f"control character U+{ord(found.group()):04X} is not allowed in text (only tab and line breaks are)"
+
+
+class _Yaml12Loader(_BASE):  # type: ignore[misc, valid-type]
+    """Safe loader whose booleans are YAML 1.2's: `yes`, `no`, `on`, `off` stay strings."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in _BASE.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+@dataclass
+class Document:
+    """Plain data read from a YAML file, with the position of every value and mapping key."""
+
+    path: Path
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of loc, or of its nearest ancestor that has one."""
+        if key and loc in self.key_positions:
+            return self.key_positions[loc]
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.positions:
+                return self.positions[loc[:end]]
+        return (1, 1)
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        line, column = self.position(loc, key=key)
+        return Problem(str(self.path), line, column, message)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refusing what is not a small UTF-8 regular file."""
+    try:
+        if not path.is_file():
+            raise file_problem(path, "not a regular file (or it does not exist)")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise file_problem(path, f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise file_problem(path, f"cannot read the file: {err.strerror or err}") from None
+    if len(raw) > MAX_BYTES:
+        raise file_problem(path, f"file is larger than {MAX_BYTES // 2**20} MiB")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start]
+        line = before.count(b"\n") + 1
+        column = err.start - (before.rfind(b"\n") + 1) + 1
+        raise file_problem(
+            path, f"not UTF-8 text (byte 0x{raw[err.start]:02x}); save the file as UTF-8", line, column
+        ) from None
+
+
+def load_yaml(path: Path, text: str | None = None, *, positions_only: bool = False) -> Document:
+    """Parse one YAML document into plain Python data plus positions; never constructs objects.
+
+    positions_only: keep going past bad values (they become None), for callers that only want positions.
+    """
+    if text is None:
+        text = read_text(path)
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        raise file_problem(path, "binary data (NUL byte) is not allowed in a YAML file", line)
+    loader = _Yaml12Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = err.problem or err.context or "invalid YAML"
+        raise file_problem(path, f"invalid YAML: {what}", line, column) from None
+    except yaml.YAMLError as err:
+        raise file_problem(path, f"invalid YAML: {err}") from None
+    except RecursionError:
+        raise file_problem(path, f"nesting deeper than {MAX_DEPTH} levels is not allowed") from None
+    finally:
+        loader.dispose()
+    doc = Document(path, None)
+    if node is None:
+        return doc
+    # Only aliases (`*name`) can make the built document larger than the text; most files have none.
+    if "*" in text and _expanded_size(node) > MAX_NODES:
+        mark = node.start_mark
+        raise file_problem(
+            path,
+            f"more than {MAX_NODES:,} values once aliases are expanded; anchors and "
+            "aliases must not multiply the document",
+            mark.line + 1,
+            mark.column + 1,
+        )
+    builder = _Builder(doc, loader)
+    doc.data = builder.build(node, (), 0)
+    if builder.problems and not positions_only:
+        raise ContentError(builder.problems)
+    return doc
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes building would visit, counted on the shared graph without expanding it."""
+    sizes: dict[int, int] = {}
+    order: list[yaml.Node] = []
+    stack = [root]
+    while stack:  # iterative post-order, so neither depth nor aliases can blow the stack
+        node = stack.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = -1
+        order.append(node)
+        stack.extend(_children(node))
+    for node in reversed(order):
+        sizes[id(node)] = min(1 + sum(max(sizes[id(child)], 1) for child in _children(node)), MAX_NODES + 1)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _fits_float(value: int) -> bool:
+    """Whether an integer can take part in arithmetic with floats (weights, scale values, scores)."""
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Builder:
+    """Turns a composed node graph into plain data, enforcing depth, size and tag limits."""
+
+    def __init__(self, doc: Document, loader: Any) -> None:
+        self.doc = doc
+        self.loader = loader
+        self.nodes = 0
+        self.problems: list[Problem] = []
+
+    def _problem(self, node: yaml.Node, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Problem(str(self.doc.path), mark.line + 1, mark.column + 1, message))
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        try:
+            return self._build(node, loc, depth)
+        except _TooBig:
+            return None
+
+    def _build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            self._problem(
+                node,
+                f"more than {MAX_NODES:,} values once aliases are expanded; "
+                "anchors and aliases must not multiply the document",
+            )
+            raise _TooBig
+        if depth > MAX_DEPTH:
+            self._problem(node, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+            raise _TooBig
+        self.doc.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self._problem(node, f"the tag {node.tag} is not allowed; prepkit reads plain YAML lists only")
+                return None
+            return [self._build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                self._problem(node, f"the tag {node.tag} is not allowed; prepkit reads plain YAML mappings only")
+                return None
+            return self._mapping(node, loc, depth)
+        self._problem(node, "unsupported YAML node")
+        return None
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self._problem(
+                node, f"the tag {node.tag} is not allowed; only plain text, numbers, true/false, dates and null"
+            )
+            return None
+        try:
+            # plain text needs no constructing; other tags go straight to their constructor (much faster
+            # than construct_object, which keeps bookkeeping for anchors that scalars never need)
+            value = node.value if node.tag == _STR_TAG else self.loader.yaml_constructors[node.tag](self.loader, node)
+        except (yaml.YAMLError, ValueError, OverflowError) as err:
+            self._problem(node, f"invalid value {_shorten(node.value)!r}: {str(err).split(';')[0]}")
+            return None
+        # isprintable() is a quick pass for the common one-line text; only the rest needs the search
+        if isinstance(value, str) and not value.isprintable() and (message := control_character_message(value)):
+            self._problem(node, message)
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and not _fits_float(value):
+            self._problem(node, f"the number {_shorten(node.value)} is too large")
+            return None
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        previous: tuple[Any, yaml.Node] | None = None
+        for key_node, value_node in node.value:
+            if previous is not None and _continues_text(node, previous[1], key_node, value_node):
+                # `{description: No policy, practice or resource exists.}`: the author meant one text
+                # with a comma in it (the spec's own example reads so), not a key "practice or ...".
+                result[previous[0]] = f"{result[previous[0]]}, {key_node.value}"
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(key_node, "keys must be plain text (merge keys '<<' are not supported)")
+                continue
+            key = self._scalar(key_node)
+            if key in result:
+                self._problem(key_node, f"duplicate key '{key}'")
+                continue
+            key_loc = (*loc, key)
+            self.doc.key_positions[key_loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self._build(value_node, key_loc, depth + 1)
+            previous = (key, value_node)
+        return result
+
+
+def _continues_text(mapping: yaml.MappingNode, value: yaml.Node, key: yaml.Node, key_value: yaml.Node) -> bool:
+    """In a flow mapping, is `key` (plain, with no value of its own) the rest of the plain text before it?"""
+    return (
+        bool(mapping.flow_style)
+        and isinstance(value, yaml.ScalarNode)
+        and not value.style
+        and value.tag == "tag:yaml.org,2002:str"
+        and isinstance(key, yaml.ScalarNode)
+        and not key.style
+        and key.tag == "tag:yaml.org,2002:str"
+        and isinstance(key_value, yaml.ScalarNode)
+        and key_value.tag == "tag:yaml.org,2002:null"
+        and key_value.value == ""
+        and key.end_mark.index == key_value.start_mark.index
+    )

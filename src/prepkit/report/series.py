@@ -1,0 +1,31 @@
+"""Earlier results of the same agency and questionnaire, for the comparison and the trend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prepkit.history.timeline import load_history, same_agency
+from prepkit.results.model import Result
+from prepkit.results.store import Store
+
+
+@dataclass
+class History:
+    earlier: list[Result] = field(default_factory=list)  # complete results before this one, oldest first
+    warnings: list[str] = field(default_factory=list)  # result files that could not be read
+
+    @property
+    def previous(self) -> Result | None:
+        return self.earlier[-1] if self.earlier else None
+
+
+def same_series(a: Result, b: Result) -> bool:
+    return a.questionnaire.id == b.questionnaire.id and same_agency(a.agency, b.agency)
+
+
+def history_for(store: Store, result: Result) -> History:
+    """Complete results in store for result's agency and questionnaire saved before it (as `previous_of`)."""
+    entries, skipped = load_history(store, result.agency, result.questionnaire.id)
+    mine = (result.date.isoformat(), result.created.isoformat(), result.id)
+    earlier = [e.result for e in entries if e.card.complete and e.order < mine and e.result.id != result.id]
+    return History(earlier, [f"skipped {err.problems[0]}" for err in skipped])

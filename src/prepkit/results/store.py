@@ -1,0 +1,196 @@
+"""The result store: a private folder of result files plus questionnaire snapshots keyed by hash.
+
+Results are small (answers only); each questionnaire snapshot is stored once under snapshots/, so a
+store of thousands of results stays fast to read. An exported result embeds its snapshot instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prepkit.content.yamlio import read_text
+from prepkit.errors import ContentError, UsageError, file_problem
+from prepkit.fsutil import private_dir, write_private
+from prepkit.results.gate import read_result, snapshot_file_name, snapshot_matches
+from prepkit.results.model import Result, Snapshot, result_json
+
+
+def default_store_dir(option: Path | None = None) -> Path:
+    """--store, else PREPKIT_STORE, else the platform's user data folder for prepkit (spec 5)."""
+    if option is not None:
+        return option
+    env = os.environ.get("PREPKIT_STORE")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("prepkit", appauthor=False)) / "store"
+
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+@dataclass
+class Store:
+    root: Path
+    # Snapshots read and checked once per process, keyed by content hash: thousands of results share a few.
+    _snapshots: dict[str, Snapshot] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def results_dir(self) -> Path:
+        return self.root / "results"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.root / "snapshots"
+
+    def path_of(self, result_id: str) -> Path:
+        return self.results_dir / f"{result_id}.json"
+
+    def save(self, result: Result, *, replace: bool = True) -> Path:
+        """Write result atomically (owner-only); its snapshot goes to snapshots/ once per hash.
+
+        replace=False refuses to overwrite an existing result with the same id (FileExistsError).
+        """
+        private_dir(self.root)
+        if result.snapshot is not None:
+            self._store_snapshot(result.questionnaire.hash, result.snapshot)
+        stored = result.model_copy(update={"snapshot": None})
+        path = self.path_of(result.id)
+        write_private(path, result_json(stored), exclusive=not replace)
+        return path
+
+    def save_new(self, result: Result) -> tuple[Result, Path]:
+        """Save a new result without ever replacing another; on an id collision it gets a fresh id."""
+        for _ in range(5):
+            try:
+                return result, self.save(result, replace=False)
+            except FileExistsError:
+                result = result.model_copy(update={"id": f"{result.id.rsplit('-', 1)[0]}-{secrets.token_hex(3)}"})
+        raise UsageError(f"could not find a free result id in {self.results_dir}")
+
+    def _snapshot_path(self, content_hash: str) -> Path:
+        return self.snapshots_dir / snapshot_file_name(content_hash)
+
+    def _store_snapshot(self, content_hash: str, snapshot: Snapshot) -> None:
+        if content_hash in self._snapshots:
+            return
+        if snapshot.content_hash() != content_hash:
+            raise file_problem(
+                self._snapshot_path(content_hash),
+                "questionnaire snapshot does not match its hash; refusing to store it",
+            )
+        path = self._snapshot_path(content_hash)
+        if self._read_snapshot(content_hash) is None:
+            # Content-addressed: a missing or damaged copy is replaced by the same content, atomically,
+            # so two processes storing it at once do no harm.
+            write_private(path, snapshot.model_dump_json().encode())
+        self._snapshots[content_hash] = snapshot
+
+    def _read_snapshot(self, content_hash: str, folders: list[Path] | None = None) -> Snapshot | None:
+        """The first readable snapshot that really has this hash in folders (default: ours), else None."""
+        if content_hash in self._snapshots:
+            return self._snapshots[content_hash]
+        name = self._snapshot_path(content_hash).name
+        for folder in folders or [self.snapshots_dir]:
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                snapshot = Snapshot.model_validate_json(read_text(path))
+            except (ContentError, ValueError):
+                continue
+            if snapshot_matches(content_hash, snapshot):  # a planted or damaged copy is never cached
+                self._snapshots[content_hash] = snapshot
+                return snapshot
+        return None
+
+    def _lookup(self, content_hash: str, path: Path) -> Snapshot | None:
+        # The store the file lives in first (a path given from another store), then this one.
+        return self._read_snapshot(content_hash, [path.parent.parent / "snapshots", self.snapshots_dir])
+
+    def load(self, path: Path) -> Result:
+        """The result in path, through the gate (its snapshot attached and checked)."""
+        return read_result(path, self._lookup)
+
+    def find(self, ref: str) -> Path:
+        """The path of a result named by path, by id, or by the start of exactly one id."""
+        candidate = Path(ref).expanduser()
+        if candidate.is_file():
+            return candidate
+        if not _ID.match(ref):
+            raise UsageError(f"no result file '{ref}'")
+        path = self.path_of(ref)
+        if path.is_file():
+            return path
+        starting = [p for p in self.paths() if p.stem.startswith(ref)]
+        if len(starting) == 1:
+            return starting[0]
+        if len(starting) > 1:
+            shown = ", ".join(p.stem for p in starting[:5]) + (", ..." if len(starting) > 5 else "")
+            raise UsageError(f"'{ref}' is the start of {len(starting)} result ids ({shown}); give more of it")
+        raise UsageError(
+            f"no result '{ref}' in {self.results_dir} (give a result id or a file path; `prepkit history` lists them)"
+        )
+
+    def find_id(self, ref: str) -> Path:
+        """Like find, but only results inside this store (for commands that change the store)."""
+        path = self.find(ref)
+        if path.resolve().parent != self.results_dir.resolve():
+            raise UsageError(f"'{ref}' is not a result in the store {self.results_dir}; give its id")
+        return path
+
+    def delete(self, result_id: str) -> Path:
+        """Remove one result file; the shared questionnaire snapshot stays for the others."""
+        path = self.find_id(result_id)
+        path.unlink()
+        return path
+
+    def import_file(self, path: Path) -> tuple[Result, Path, bool]:
+        """Bring a result file from another machine into the store, checked first.
+
+        Returns (result, stored path, added); added is False when the very same result is already
+        stored. A different result under the same id is never overwritten (ContentError).
+        """
+        result = self.load(path)
+        target = self.path_of(result.id)
+        if not target.exists():
+            try:
+                return result, self.save(result, replace=False), True
+            except FileExistsError:  # saved by another process meanwhile
+                pass
+        self._refuse_if_different(result, target, path)
+        return result, target, False
+
+    def _refuse_if_different(self, result: Result, target: Path, source: Path) -> None:
+        """A ContentError unless target holds this very result (then importing it again is a no-op)."""
+        try:
+            stored = self.load(target)
+        except ContentError:
+            stored = None
+        if stored is not None and stored.model_dump(exclude={"snapshot"}) == result.model_dump(exclude={"snapshot"}):
+            return
+        raise file_problem(
+            source,
+            f"the store already holds a different result with id '{result.id}' ({target}); nothing was overwritten",
+        )
+
+    def paths(self) -> list[Path]:
+        if not self.results_dir.is_dir():
+            return []
+        return sorted(p for p in self.results_dir.glob("*.json") if not p.name.startswith("."))
+
+    def scan(self) -> Iterator[tuple[Path, Result | ContentError]]:
+        """Every result file, or the error that keeps it from being read (callers warn and skip)."""
+        for path in self.paths():
+            try:
+                yield path, self.load(path)
+            except ContentError as err:
+                yield path, err
+            except OSError as err:
+                yield path, file_problem(path, f"cannot read the file: {err.strerror or err}")

@@ -1,0 +1,342 @@
+"""Roll-ups across many agencies: levels, domain distributions, common gaps and who moved.
+
+Built to stream over thousands of small result files. Pass 1 reads only each file's header (agency,
+status, dates, questionnaire); pass 2 fully reads just the results it uses, the latest complete one of
+each agency and the one before it. Each questionnaire snapshot is restored once per content hash.
+Results that a team result was merged from are left out: the team result stands for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from prepkit.content.applicability import applicability, is_conditional
+from prepkit.content.models import Answer, Questionnaire
+from prepkit.content.yamlio import MAX_BYTES, read_text
+from prepkit.errors import ContentError, Problem, UsageError
+from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_name
+from prepkit.results.model import QuestionnaireRef, Result, Snapshot
+from prepkit.scoring import level_for, plan_of
+
+
+class _TeamSource(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    result: str | None = None
+
+
+class _TeamHeader(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    respondents: list[_TeamSource] = []
+
+
+class _Header(BaseModel):
+    """What pass 1 needs of a result file; the answers are parsed but not validated."""
+
+    model_config = ConfigDict(extra="ignore")
+    format: int
+    id: str
+    status: str
+    agency: str
+    date: dt.date
+    updated: dt.datetime
+    questionnaire: QuestionnaireRef
+    snapshot: Any = None
+    team: _TeamHeader | None = None
+
+
+@dataclass(slots=True)
+class Entry:
+    """One result file as pass 1 saw it."""
+
+    path: Path
+    id: str
+    agency: str
+    questionnaire: str
+    hash: str
+    complete: bool
+    order: tuple[dt.date, dt.datetime, str]
+    embedded: bool
+    sources: tuple[str, ...]  # for a team result: the ids of the results it was merged from
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a roll-up needs of one scored result (the same numbers as scoring.score)."""
+
+    score: float | None
+    level: str | None
+    domains: tuple[float | None, ...]
+    gaps: tuple[str, ...]  # counted questions with credit below 1, in questionnaire order
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path
+    message: str  # FILE:LINE:COL: what is wrong
+
+
+def result_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Result files named directly, in folders of result files, or in stores (folders with results/)."""
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            folder = (path / "results" if (path / "results").is_dir() else path).resolve()
+            # scandir and plain names: resolving and sorting ten thousand Path objects costs a second
+            with os.scandir(folder) as listing:
+                names = sorted(
+                    e.name for e in listing if e.name.endswith(".json") and not e.name.startswith(".") and e.is_file()
+                )
+            found = [folder / name for name in names]
+        elif path.is_file():
+            found = [path.resolve()]
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+        for file in found:
+            if file not in seen:
+                seen.add(file)
+                yield file
+
+
+def read_header(path: Path) -> Entry:
+    """Pass 1: a file's header, or a ContentError naming what is wrong with it."""
+    try:
+        raw = _read_bounded(path)
+    except OSError as err:
+        raise ContentError([_problem(path, f"cannot read: {err.strerror}")]) from None
+    try:
+        head = _Header.model_validate_json(raw)
+    except ValidationError:
+        head = None
+    if head is None or head.format != 1:
+        # The slow path: the gate's message names the line and what is wrong.
+        result = read_result(path, _Scorers().lookup, raw.decode("utf-8", errors="replace"))
+        head = _Header.model_validate(result.model_dump())
+    return Entry(
+        path=path,
+        id=head.id,
+        agency=head.agency,
+        questionnaire=head.questionnaire.id,
+        hash=head.questionnaire.hash,
+        complete=head.status == "complete",
+        order=(head.date, head.updated, head.id),
+        embedded=head.snapshot is not None,
+        sources=tuple(r.result for r in head.team.respondents if r.result) if head.team else (),
+    )
+
+
+def _read_bounded(path: Path) -> bytes:
+    # Check the size first: read(MAX_BYTES + 1) would allocate the whole bound for every small file.
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size > MAX_BYTES:
+            raise ContentError([_problem(path, f"result file larger than {MAX_BYTES // 2**20} MiB")])
+        return handle.read()
+
+
+def _problem(path: Path, message: str) -> Problem:
+    return Problem(str(path), 1, 1, message)
+
+
+class Scorer:
+    """Spec section 3 for one questionnaire, reduced to what a roll-up shows, for speed.
+
+    scoring.score also builds a record per question and orders the gaps; across thousands of results
+    that is most of the time. This walks the same plan (scoring.plan_of) and gives the same score,
+    levels, domain scores and gaps; a property test checks it against scoring.score.
+    """
+
+    def __init__(self, q: Questionnaire) -> None:
+        self.q = q
+        self.conditional = is_conditional(q)
+        # per domain: its weight and, per question, (id, weight, critical, lowest value, scale span)
+        self.plan = [
+            (domain.weight, [(s.question.id, s.question.weight, s.question.critical, s.low, s.span) for s in scored])
+            for domain, scored in plan_of(q).domains
+        ]
+
+    def summarize(self, answers: Mapping[str, Answer]) -> Summary:
+        applies = applicability(self.q, answers) if self.conditional else None
+        domain_scores: list[float | None] = []
+        weighted: list[tuple[float, float]] = []
+        gaps: list[str] = []
+        all_met = True
+        for weight, rows in self.plan:
+            numerator: list[float] = []
+            denominator: list[float] = []
+            met = True
+            for qid, qweight, critical, low, span in rows:
+                if applies is not None and not applies[qid]:
+                    continue
+                answer = answers.get(qid)
+                if answer is None:
+                    credit = 0.0
+                elif answer.kind == "na":
+                    continue
+                elif answer.kind == "unknown" or answer.value is None:
+                    credit = 0.0
+                else:
+                    credit = (float(answer.value) - low) / span
+                numerator.append(qweight * credit)
+                denominator.append(qweight)
+                if credit < 1:
+                    gaps.append(qid)
+                    if critical:
+                        met = False
+            all_met = all_met and met
+            if denominator:
+                domain_score = 100 * math.fsum(numerator) / math.fsum(denominator)
+                domain_scores.append(domain_score)
+                weighted.append((weight, domain_score))
+            else:
+                domain_scores.append(None)
+        if not weighted:
+            return Summary(None, None, tuple(domain_scores), tuple(gaps))
+        overall = math.fsum(w * s for w, s in weighted) / math.fsum(w for w, _ in weighted)
+        return Summary(overall, level_for(self.q.levels, overall, all_met).id, tuple(domain_scores), tuple(gaps))
+
+
+@dataclass
+class AgencyState:
+    """One agency's latest complete result and the one before it, once scored."""
+
+    agency: str
+    date: dt.date
+    q: Questionnaire
+    latest: Summary
+    previous: Summary | None = None
+    previous_date: dt.date | None = None
+
+
+@dataclass
+class Collection:
+    """Everything a roll-up is computed from, gathered by `collect`."""
+
+    questionnaire: str
+    files: int = 0
+    merged_sources: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    agencies: list[AgencyState] = field(default_factory=list)
+
+
+class _Scorers:
+    """One reduced scorer per questionnaire snapshot (by content hash), and each snapshot file read once."""
+
+    def __init__(self) -> None:
+        self.by_hash: dict[str, Scorer] = {}
+        self.snapshots: dict[Path, Snapshot | None] = {}
+
+    def lookup(self, content_hash: str, path: Path) -> Snapshot | None:
+        """A snapshot from the store the result file lives in (the gate checks it against each result)."""
+        name = snapshot_file_name(content_hash)
+        for folder in (path.parent.parent / "snapshots", path.parent / "snapshots"):
+            candidate = folder / name
+            if candidate not in self.snapshots:
+                self.snapshots[candidate] = _read_snapshot(candidate)
+            found = self.snapshots[candidate]
+            if found is not None:
+                return found
+        return None
+
+    def scorer(self, result: Result) -> Scorer:
+        key = result.questionnaire.hash
+        if key not in self.by_hash:
+            self.by_hash[key] = Scorer(questionnaire_of(result))
+        return self.by_hash[key]
+
+
+def _read_snapshot(path: Path) -> Snapshot | None:
+    try:
+        return Snapshot.model_validate_json(read_text(path))
+    except (ContentError, ValueError, OSError):
+        return None
+
+
+def _load(entry: Entry, scorers: _Scorers) -> Result:
+    try:
+        if entry.path.stat().st_size > MAX_BYTES:
+            raise ContentError([_problem(entry.path, f"result file larger than {MAX_BYTES // 2**20} MiB")])
+        return read_result(entry.path, scorers.lookup)
+    except OSError as err:
+        raise ContentError([_problem(entry.path, f"cannot read: {err.strerror}")]) from None
+
+
+def agency_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def collect(paths: Iterable[Path], questionnaire: str | None = None) -> Collection:
+    """Pass 1 over every file's header, then pass 2 over each agency's latest two complete results."""
+    entries: list[Entry] = []
+    skipped: list[Skipped] = []
+    files = 0
+    for path in result_files(paths):
+        files += 1
+        try:
+            entry = read_header(path)
+        except ContentError as err:
+            skipped.append(Skipped(path, "; ".join(map(str, err.problems))))
+            continue
+        entries.append(entry)
+    qid = _choose_questionnaire(entries, questionnaire)
+    chosen = [e for e in entries if e.questionnaire == qid]
+    merged_from = {source for e in chosen if e.complete for source in e.sources}
+    by_agency: dict[str, list[Entry]] = defaultdict(list)
+    for entry in chosen:
+        if entry.complete and entry.id not in merged_from:
+            by_agency[agency_key(entry.agency)].append(entry)
+    collection = Collection(
+        questionnaire=qid, files=files, skipped=skipped, merged_sources=sum(e.id in merged_from for e in chosen)
+    )
+    scorers = _Scorers()
+    seen_ids: set[str] = set()
+    for candidates in by_agency.values():
+        candidates.sort(key=lambda e: e.order, reverse=True)
+        state = _score_agency(candidates, scorers, skipped, seen_ids)
+        if state is not None:
+            collection.agencies.append(state)
+    return collection
+
+
+def _choose_questionnaire(entries: list[Entry], wanted: str | None) -> str:
+    counts = Counter(e.questionnaire for e in entries)
+    found = ", ".join(f"{qid} ({n})" for qid, n in counts.most_common()) or "none"
+    if wanted is not None:
+        if wanted not in counts:
+            raise UsageError(f"no results for questionnaire '{wanted}'; found: {found}")
+        return wanted
+    if not counts:
+        raise UsageError("no result files found")
+    if len(counts) > 1:
+        raise UsageError(f"results of several questionnaires: {found}; choose one with --questionnaire")
+    return next(iter(counts))
+
+
+def _score_agency(
+    candidates: list[Entry], scorers: _Scorers, skipped: list[Skipped], seen_ids: set[str]
+) -> AgencyState | None:
+    state: AgencyState | None = None
+    for entry in candidates:
+        if entry.id in seen_ids:  # the same result exported and in a store: count it once
+            continue
+        try:
+            result = _load(entry, scorers)
+            scorer = scorers.scorer(result)
+            summary = scorer.summarize(result.answers)
+        except ContentError as err:
+            skipped.append(Skipped(entry.path, "; ".join(map(str, err.problems))))
+            continue
+        seen_ids.add(entry.id)
+        if state is None:
+            state = AgencyState(agency=result.agency, date=result.date, q=scorer.q, latest=summary)
+        else:
+            state.previous, state.previous_date = summary, result.date
+            break
+    return state
