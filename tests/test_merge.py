@@ -261,3 +261,11 @@ def test_the_report_of_a_team_result_lists_the_disagreements_to_discuss() -> Non
     assert "No question showed a wide disagreement." in alone
     single = merge_team([member(full(), "a"), member(full(), "b")]).model_copy(update={"team": None})
     assert 'id="team"' not in render_report_html(single)
+
+
+def test_the_same_answers_file_given_twice_is_refused(tmp_path: Path) -> None:
+    a = write_answers(tmp_path, "a", full(**{"planning-policy": 0}))
+    b = write_answers(tmp_path, "b", full(**{"planning-policy": 3}))
+    proc = run_prepkit("merge", str(a), str(b), str(tmp_path / "." / a.name), "--no-save")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "is given more than once" in proc.stderr and str(a.resolve()) in proc.stderr

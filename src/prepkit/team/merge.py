@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from prepkit.content.applicability import applicability
 from prepkit.content.models import Answer, ProfileQuestion, Question, Questionnaire
@@ -72,6 +73,10 @@ def check_team(members: Sequence[TeamMember], agency: str | None) -> tuple[Quest
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise UsageError(f"result {repeated[0]} is given more than once")
+    files = [Path(m.source).resolve() for m in members if Path(m.source).is_file()]
+    twice = sorted({str(f) for f in files if files.count(f) > 1})
+    if twice:  # one respondent counted twice would pull the consensus toward their answers
+        raise UsageError(f"{twice[0]} is given more than once")
     if agency is None:
         agencies = {" ".join(m.assessment.agency.split()).casefold(): m.assessment.agency for m in members}
         if len(agencies) > 1:
