@@ -210,12 +210,21 @@ def test_small_rural_agency_is_not_asked_about_assets_it_cannot_have(questionnai
 
 def test_demonstration_skip_logic(questionnaires):
     q = questionnaires["mass-demonstration"]
-    applies = applicability(q, choices(agency_size="under-25", demonstration_frequency="rarely", has_campus="no",
-                                       field_force="none", uses_crowd_control_weapons="no",
-                                       state_crowd_law="no", body_worn_cameras="no"))
+    small = dict(agency_size="under-25", demonstration_frequency="rarely", has_campus="no", field_force="none",
+                 crowd_weapons_at_events="none", state_crowd_law="no", body_worn_cameras="no")
+    applies = applicability(q, choices(**small))
     assert not applies["tactics-munitions-targeting"] and not applies["accountability-body-cameras"]
     assert not applies["command-field-force-squads"] and not applies["planning-campus"]
     assert applies["communications-dispersal-order"] and applies["tactics-medical-aid"]
+    # issue 13: "rarely" does not hide long events; no field force gets a scored follow-up; small
+    # agencies are asked who leads an event beyond their means
+    assert applies["command-long-events"] and applies["readiness-refresher-before-events"]
+    assert applies["command-no-field-force-plan"] and applies["command-outside-command"]
+    # an agency that carries no munitions is still asked the targeting and warning rules when mutual aid
+    # units may bring them, but not about its own officers' certification
+    applies = applicability(q, choices(**{**small, "crowd_weapons_at_events": "mutual-aid-only"}))
+    assert applies["tactics-munitions-targeting"] and applies["tactics-warnings"]
+    assert applies["tactics-decontamination"] and not applies["tactics-weapons-certified"]
 
 
 # ---------------------------------------------------------------------------------- resources
