@@ -31,6 +31,7 @@ MINIMUMS = {  # questionnaire id: (domains, scored questions, profile questions,
     "mass-demonstration": (6, 45, 0, 5),
     # issue 13: critical only where lives depend on it; in a review process that is a few safeguards
     "after-action-review": (6, 40, 2, 2),
+    "mass-critical-incident": (8, 60, 2, 5),
 }
 
 # The Knowledge Lab "Mass Critical Incident Response" listing, as recorded in
@@ -283,6 +284,7 @@ EXAMPLE_FILES = {
     "county-sheriff-answers.yaml": ("active-assailant", "Riverbend County Sheriff's Office"),
     "riverbend-pd-demonstration-answers.yaml": ("mass-demonstration", "Riverbend Police Department"),
     "riverbend-pd-after-action-review-answers.yaml": ("after-action-review", "Riverbend Police Department"),
+    "county-sheriff-mass-critical-incident-answers.yaml": ("mass-critical-incident", "Riverbend County Sheriff's Office"),
 }
 
 
