@@ -141,6 +141,11 @@ def test_critical_questions_are_heavy_and_cannot_be_hidden(questionnaires, qid):
             assert question.na is False, question.id  # N/A must never hide a life-saving gap (issue 13)
 
 
+# A reason names its source: a research source key (S##), a named framework, or "[INF]" for our own
+# judgement where the research has nothing (issue 13: every weight and critical flag says why, with its source).
+SOURCE = re.compile(r"research|\bS\d|\[INF\]|user-requests|HSEEP|NFPA|IACP|IAB|IAFC|PERF|Hartford|OVC|NCCPS|Uvalde|POST|fema-cpg")
+
+
 def reason_for(lines: list[str], index: int) -> str:
     """The comment on a line, or the block of comment lines directly above it (same question)."""
     line = lines[index]
@@ -168,7 +173,9 @@ def test_every_weight_other_than_one_records_its_reason(path):
     for index, line in enumerate(lines):
         match = re.match(r"\s*weight:\s*([0-9.]+)\s*(#.*)?$", line)
         if match and float(match.group(1)) != 1:
-            assert len(reason_for(lines, index)) > 10, f"{path.name}:{index + 1} weight without a reason"
+            reason = reason_for(lines, index)
+            assert len(reason) > 10, f"{path.name}:{index + 1} weight without a reason"
+            assert SOURCE.search(reason), f"{path.name}:{index + 1} weight reason names no source"
 
 
 @pytest.mark.parametrize("path", questionnaire_paths(), ids=lambda p: p.stem)
@@ -178,6 +185,7 @@ def test_every_critical_flag_records_its_reason(path):
         if re.match(r"\s*critical:\s*true", line):
             reason = reason_for(lines, index)
             assert "critical" in reason.lower() and len(reason) > 40, f"{path.name}:{index + 1} critical without a reason"
+            assert SOURCE.search(reason), f"{path.name}:{index + 1} critical reason names no source"
 
 
 def test_policy_questions_refuse_na(questionnaires):
