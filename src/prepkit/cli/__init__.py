@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prepkit.cli import (  # noqa: F401  (each module registers its commands)
     assess_commands,
+    board_commands,
     core_commands,
     history_commands,
     report_commands,

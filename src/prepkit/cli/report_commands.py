@@ -49,14 +49,27 @@ def report(
             file_okay=False,
         ),
     ] = None,
-    pdfa: Annotated[bool, typer.Option("--pdfa", help="Write PDF/A-3a, for records retention.")] = False,
+    pdfa: Annotated[
+        bool, typer.Option("--pdfa", help="Write PDF/A-3a (also tagged PDF/UA-1), for records retention.")
+    ] = False,
+    audience: Annotated[
+        str,
+        typer.Option(
+            "--audience",
+            help="full: the technical report; public: levels and plain words for a council or the public, "
+            "without question-level findings, notes, evidence, names or resources.",
+        ),
+    ] = "full",
     store: StoreOption = None,
 ) -> None:
     """Write the capacity report: scores, action plan, findings by domain, change and trend."""
     from prepkit.report import FORMATS, write_report
+    from prepkit.report.context import AUDIENCES
     from prepkit.report.loading import load_subject, pick_comparison
     from prepkit.results.store import Store, default_store_dir
 
+    if audience not in AUDIENCES:
+        raise typer.BadParameter(f"'{audience}' is not one of: {', '.join(AUDIENCES)}", param_hint="--audience")
     chosen = (fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "pdf")).lower()
     if chosen not in FORMATS:
         raise typer.BadParameter(f"'{chosen}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
@@ -71,7 +84,7 @@ def report(
         console.err().print(f"Warning: {warning}", markup=False)
     from prepkit.report import default_report_name
 
-    target = output or Path.cwd() / default_report_name(subject, chosen)
+    target = output or Path.cwd() / default_report_name(subject, chosen, audience)
     path = write_report(
         subject,
         target,
@@ -81,6 +94,7 @@ def report(
         marking=marking,
         template_dir=template_dir,
         pdfa=pdfa,
+        audience="public" if audience == "public" else "full",
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
     )
     print(path)

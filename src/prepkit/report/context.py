@@ -6,20 +6,35 @@ Every score, level and delta is taken from `scorecard_json` / `comparison_json`,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from prepkit.content.applicability import applicability
 from prepkit.content.models import Answer, Domain, Question, Questionnaire, Resource
 from prepkit.history.compare import compare, comparison_json
 from prepkit.report import charts
+from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result
 from prepkit.scoring import Scorecard, score, scorecard_json
 from prepkit.team.merge import DiscussionItem, discussion_items
 
+Audience = Literal["full", "public"]
+AUDIENCES: tuple[Audience, ...] = ("full", "public")
+
 TOP_ACTIONS = 5
+LEAD_GAIN_ITEMS = 6  # the action plan leads with every critical gap and this many of the highest gains
+PLAIN_AREAS = 3  # strongest and priority areas named in the plain-language summary
+# What a level means, for levels whose questionnaire gives no description (the bundled ones use these ids).
+LEVEL_MEANINGS = {
+    "foundational": "Early stage: many basic elements are missing or only planned.",
+    "developing": "Core elements exist, but several are only partly in place, untested or not written down.",
+    "established": "Most elements are fully in place, and so is every critical capability.",
+    "advanced": "Nearly everything is fully in place, practised and reviewed, including every critical capability.",
+}
 TREND_COLUMNS = 6  # most recent assessments shown per domain in the trend table
 PROVENANCE_LABELS = {"reverified": "re-verified", "changed": "changed", "carried": "carried over, not reviewed"}
 STATUS_LABELS = {
@@ -73,6 +88,7 @@ class QuestionView:
     critical: bool
     gap: bool
     provenance: str | None
+    help: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,16 @@ class GapView:
     gain: str  # overall points gained if this one gap were closed
     priority: str
     opens: int  # follow-up questions closing it would make apply (left out of the gain)
+    resources: list[ResourceView]
+    gain_value: float = 0.0
+
+
+@dataclass(frozen=True)
+class GapGroup:
+    """The gaps of one domain that the action plan does not lead with, and the resources they cite."""
+
+    domain: str
+    gaps: list[GapView]
     resources: list[ResourceView]
 
 
@@ -188,6 +214,34 @@ class LevelView:
 
 
 @dataclass(frozen=True)
+class ApprovalView:
+    name: str
+    title: str
+    date: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class PlainArea:
+    """One capability area (domain) in plain words, for the council summary."""
+
+    title: str
+    level: str
+    meaning: str
+    score: str
+
+
+@dataclass(frozen=True)
+class PlainSummary:
+    overall: str  # one sentence on where the agency stands
+    strengths: list[PlainArea]
+    priorities: list[PlainArea]
+    areas: list[PlainArea]
+    improvements: int  # gaps, counted only
+    critical: int
+
+
+@dataclass(frozen=True)
 class ReportContext:
     title: str
     agency: str
@@ -223,6 +277,24 @@ class ReportContext:
     # A team result (prepkit merge): who answered, and where they disagreed, to discuss.
     team_respondents: list[str] = field(default_factory=list)
     disagreements: list[DiscussionItem] = field(default_factory=list)
+    audience: Audience = "full"
+    # Sign-off: "signed" (approval matches the answers), "changed" (answers edited since) or "unsigned".
+    approval_state: str = "unsigned"
+    approval: ApprovalView | None = None  # shown only when approval_state is "signed"
+    plain: PlainSummary | None = None
+    lead: list[GapView] = field(default_factory=list)  # the action plan's first list
+    grouped: list[GapGroup] = field(default_factory=list)  # every other gap, by domain
+    # Improvement-plan item counts by status (open, in-progress, done, ...), when a plan exists.
+    plan_counts: dict[str, int] | None = None
+
+    @property
+    def draft(self) -> bool:
+        return self.approval_state != "signed"
+
+    @property
+    def help_domains(self) -> list[DomainView]:
+        """Domains with at least one question that has guidance, for the appendix."""
+        return [d for d in self.domains if any(q.help for q in d.questions)]
 
 
 def build_context(
@@ -233,7 +305,13 @@ def build_context(
     marking: str | None = None,
     now: dt.datetime | None = None,
     generator: str = "prepkit",
+    audience: Audience = "full",
+    plan_counts: Mapping[str, int] | None = None,
 ) -> ReportContext:
+    """The report's view-model. audience "public" leaves out everything question-level (see _public).
+
+    plan_counts: improvement-plan items by status, when the agency has a plan (None: no plan).
+    """
     q = questionnaire_of(result)
     card = score(q, result.answers)
     data: Any = scorecard_json(q, card, result.agency)
@@ -244,14 +322,22 @@ def build_context(
     best = max((raw[d.id] for d in assessed), default=None)
     worst = min((raw[d.id] for d in assessed), default=None)
     gaps = _gaps(q, result, card, data)
-    when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    return ReportContext(
+    # Local time: the reader's clock (TZ), with its offset in the machine-readable form.
+    when = (now or dt.datetime.now(dt.UTC)).astimezone().replace(microsecond=0)
+    state = approval_state(result)
+    approval = result.approval if state == "signed" else None
+    levels = [
+        LevelView(level.label, f"{level.min:g}", level.requires_critical, level_meaning(q, i))
+        for i, level in enumerate(q.levels)
+    ]
+    lead, grouped = _plan_layout(gaps)
+    context = ReportContext(
         title=f"{q.title}: {result.agency}",
         agency=result.agency,
         respondent=result.respondent,
         date=result.date.isoformat(),
-        generated=when.isoformat().replace("+00:00", "Z"),
-        generated_text=when.strftime("%Y-%m-%d %H:%M UTC"),
+        generated=when.isoformat(),
+        generated_text=local_time_text(when),
         result_id=result.id,
         questionnaire_title=q.title,
         questionnaire_id=q.id,
@@ -271,9 +357,7 @@ def build_context(
         na_answers=_na_answers(q, result, card),
         comparison=_comparison(compare_to, result, q, card, labels) if compare_to else None,
         trend=_trend([*(history or []), result], labels),
-        levels=[
-            LevelView(level.label, f"{level.min:g}", level.requires_critical, level.description) for level in q.levels
-        ],
+        levels=levels,
         scale_names=list(q.scales),
         based_on=[_resource(q.library[r]) for r in q.based_on if r in q.library],
         resources=sorted((_resource(r) for r in q.library.values()), key=lambda r: r.title.casefold()),
@@ -283,6 +367,123 @@ def build_context(
         generator=generator,
         team_respondents=[r.respondent for r in result.team.respondents] if result.team else [],
         disagreements=discussion_items(q, result),
+        audience=audience,
+        approval_state=state,
+        approval=ApprovalView(approval.name, approval.title, approval.date.isoformat(), approval.fingerprint)
+        if approval
+        else None,
+        plain=_plain(domains, raw, levels, q, data, gaps),
+        lead=lead,
+        grouped=grouped,
+        plan_counts=dict(plan_counts) if plan_counts is not None else None,
+    )
+    return _public(context) if audience == "public" else context
+
+
+def local_time_text(when: dt.datetime) -> str:
+    """2026-12-01 16:27 CET (UTC+01:00): the local time, with its zone's name and offset."""
+    offset = when.strftime("%z")
+    utc = "UTC" if offset in ("", "+0000") else f"UTC{offset[:3]}:{offset[3:]}"
+    name = when.tzname() or ""
+    plain_name = name and name != "UTC" and not name.startswith(("+", "-", "UTC"))
+    return f"{when:%Y-%m-%d %H:%M} {name} ({utc})" if plain_name else f"{when:%Y-%m-%d %H:%M} ({utc})"
+
+
+def level_meaning(q: Questionnaire, index: int) -> str:
+    """The level's description, else a plain meaning for the bundled level ids, else from its place."""
+    level = q.levels[index]
+    if level.description:
+        return level.description
+    if level.id in LEVEL_MEANINGS:
+        return LEVEL_MEANINGS[level.id]
+    critical = " and every critical capability fully in place" if level.requires_critical else ""
+    if index == 0:
+        return "The starting level: below the next level's score."
+    if index == len(q.levels) - 1:
+        return f"The highest level: a score of {level.min:g} or more{critical}."
+    return f"A score of {level.min:g} or more{critical}."
+
+
+def _plan_layout(gaps: list[GapView]) -> tuple[list[GapView], list[GapGroup]]:
+    """Lead with every critical gap and the highest gains; the rest grouped by domain, in gap order."""
+    by_gain = sorted((g for g in gaps if not g.critical and g.gain_value > 0), key=lambda g: (-g.gain_value, g.rank))
+    chosen = {g.question_id for g in gaps if g.critical} | {g.question_id for g in by_gain[:LEAD_GAIN_ITEMS]}
+    lead = [g for g in gaps if g.question_id in chosen]
+    groups: dict[str, list[GapView]] = {}
+    for g in gaps:
+        if g.question_id not in chosen:
+            groups.setdefault(g.domain, []).append(g)
+    grouped = []
+    for domain, items in groups.items():
+        cited: dict[str, ResourceView] = {}
+        for g in items:
+            for res in g.resources:
+                cited.setdefault(res.id, res)
+        grouped.append(GapGroup(domain, items, sorted(cited.values(), key=lambda r: r.short_title.casefold())))
+    return lead, grouped
+
+
+def _plain(
+    domains: list[DomainView],
+    raw: dict[str, float | None],
+    levels: list[LevelView],
+    q: Questionnaire,
+    data: Any,
+    gaps: list[GapView],
+) -> PlainSummary:
+    meanings = {level.label: level.description or "" for level in levels}
+    assessed = sorted((d for d in domains if raw[d.id] is not None), key=lambda d: (-(raw[d.id] or 0), d.title))
+    areas = [PlainArea(d.title, d.level, meanings.get(d.level, ""), d.score) for d in domains]
+    by_title = {a.title: a for a in areas}
+    strengths = [by_title[d.title] for d in assessed[:PLAIN_AREAS]] if len(assessed) > 1 else []
+    weakest = list(reversed(assessed[-PLAIN_AREAS:])) if len(assessed) > 1 else []
+    critical_domains = [d for d in assessed if d.critical_gaps and d not in weakest]
+    priorities = [by_title[d.title] for d in [*weakest, *critical_domains] if by_title[d.title] not in strengths]
+    level = data["overall"]["level"]
+    label = {lv.id: lv.label for lv in q.levels}.get(level or "", "")
+    if label:
+        overall = f"Overall, the agency is at the {label} level: {meanings.get(label, '').rstrip('.').lower()}."
+        overall = overall.replace(": .", ".")
+    else:
+        overall = "No part of the assessment could be scored yet."
+    return PlainSummary(
+        overall=overall,
+        strengths=strengths,
+        priorities=priorities,
+        areas=areas,
+        improvements=len(gaps),
+        critical=sum(1 for g in gaps if g.critical),
+    )
+
+
+def _public(context: ReportContext) -> ReportContext:
+    """The report for a council or the public: levels and plain words only.
+
+    Everything that could point at a specific vulnerability is removed from the data itself (so no
+    template, bundled or an agency's own, can show it): questions, gaps, notes, evidence, N/A reasons,
+    respondent names, team disagreements, resource lists, and the question lists of the comparison.
+    """
+    domains = [dataclasses.replace(d, questions=[]) for d in context.domains]
+    comparison = context.comparison
+    if comparison is not None:
+        comparison = dataclasses.replace(
+            comparison, improved=[], regressed=[], closed_gaps=[], new_gaps=[], not_comparable=[], removed=[]
+        )
+    return dataclasses.replace(
+        context,
+        respondent=None,
+        domains=domains,
+        strongest=[dataclasses.replace(d, questions=[]) for d in context.strongest],
+        weakest=[dataclasses.replace(d, questions=[]) for d in context.weakest],
+        gaps=[],
+        top=[],
+        lead=[],
+        grouped=[],
+        na_answers=[],
+        comparison=comparison,
+        resources=[],
+        team_respondents=[],
+        disagreements=[],
     )
 
 
@@ -316,6 +517,7 @@ def _domains(q: Questionnaire, result: Result, card: Scorecard, data: Any, label
                     critical=question.critical,
                     gap=s.counted and (s.credit or 0) < 1,
                     provenance=PROVENANCE_LABELS.get(provenance or ""),
+                    help=question.help,
                 )
             )
         views.append(
@@ -359,6 +561,7 @@ def _gaps(q: Questionnaire, result: Result, card: Scorecard, data: Any) -> list[
                 priority=f"{shown['priority']:g}",
                 opens=opens,
                 resources=[_resource(q.library[r]) for r in gap.resources if r in q.library],
+                gain_value=round(gain, 1),
             )
         )
     return views

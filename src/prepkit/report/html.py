@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from markupsafe import Markup, escape
 
 from prepkit.errors import UsageError, file_problem
 from prepkit.paths import bundled_templates
@@ -22,9 +25,18 @@ def template_dirs(template_dir: Path | None = None) -> list[Path]:
     return [template_dir.resolve(), bundled]
 
 
+# Break opportunities in a URL: after the scheme's "//" and after each later "/", before "?", "&", "#", "=".
+_URL_BREAKS = re.compile(r"(?<=//)|(?<=[^/:]/)(?=.)|(?=[?&#=])")
+
+
+def breakable_url(url: str) -> Markup:
+    """url escaped, with <wbr> where a line may break: after the host and at each '/', never mid-word."""
+    parts = _URL_BREAKS.split(str(url))
+    return Markup("<wbr>").join(escape(part) for part in parts if part)
+
+
 def render_html(context: ReportContext, template_dir: Path | None = None) -> str:
     import jinja2
-    from markupsafe import Markup
 
     folders = template_dirs(template_dir)
     env = jinja2.Environment(
@@ -34,6 +46,7 @@ def render_html(context: ReportContext, template_dir: Path | None = None) -> str
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["breakable_url"] = breakable_url
     # The stylesheet is ours or the agency's own file, so it goes in as it is (not as a template).
     css_source, _, _ = env.loader.get_source(env, STYLESHEET)  # type: ignore[union-attr]
     try:

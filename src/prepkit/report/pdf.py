@@ -144,4 +144,6 @@ def render_pdf(
             pdf_variant=ARCHIVAL_VARIANT if pdfa else ACCESSIBLE_VARIANT,
             presentational_hints=False,
         )
-    return pdf
+    from prepkit.report.pdftags import finish_pdf
+
+    return finish_pdf(pdf, claim_ua=pdfa)

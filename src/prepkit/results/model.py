@@ -70,6 +70,17 @@ class Team(Loose):
     disagreements: list[Disagreement] = Field(default_factory=list)
 
 
+class Approval(Loose):
+    """A sign-off: who approved the result, when, and the fingerprint of what they approved
+    (results/approval.py: its answers and questionnaire hash)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200)
+    date: dt.date
+    signed_at: dt.datetime
+    fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+
+
 class Result(Loose):
     format: Literal[1] = RESULT_FORMAT
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -87,6 +98,7 @@ class Result(Loose):
     previous: str | None = None
     snapshot: Snapshot | None = None
     team: Team | None = None  # set only on results merged from several respondents (prepkit merge)
+    approval: Approval | None = None  # set by `prepkit sign`; results saved before sign-off have none
 
 
 def snapshot_of(q: Questionnaire) -> Snapshot:

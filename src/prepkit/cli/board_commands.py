@@ -1,0 +1,85 @@
+"""`prepkit sign` (the chief's approval of a result) and `prepkit packet` (what goes to the state board)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from prepkit.cli.app import StoreOption, app, handled
+from prepkit.errors import UsageError
+
+
+@app.command()
+@handled
+def sign(
+    result: Annotated[str, typer.Argument(help="A result in the store (id or path).")],
+    name: Annotated[str, typer.Option("--name", help='Who approves the result, e.g. "Chief Ana Ruiz".')],
+    title: Annotated[str, typer.Option("--title", help='Their title, e.g. "Chief of Police".')],
+    date: Annotated[
+        str | None, typer.Option("--date", help="Approval date, YYYY-MM-DD [default: today].", show_default=False)
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Record an approval of a complete result, bound to its answers (a fingerprint); reports then show it."""
+    from prepkit.content.yamlio import control_character_message
+    from prepkit.results.approval import sign as sign_result
+    from prepkit.results.store import Store, default_store_dir
+
+    for option, value in (("--name", name), ("--title", title)):
+        problem = control_character_message(value)
+        if problem:
+            raise UsageError(f"{option}: {problem}")
+        if len(value) > 200:
+            raise UsageError(f"{option} is longer than 200 characters")
+    when: dt.date | None = None
+    if date is not None:
+        try:
+            when = dt.date.fromisoformat(date)
+        except ValueError:
+            raise UsageError(f"--date '{date}' is not a date (YYYY-MM-DD)") from None
+    the_store = Store(default_store_dir(store))
+    path = the_store.find_id(result)
+    subject = the_store.load(path)
+    before = subject.approval
+    signed = sign_result(subject, name, title, when)
+    the_store.save(signed, replace=True)
+    approval = signed.approval
+    assert approval is not None
+    if before is not None:
+        print(f"Replaced the approval by {before.name} ({before.date}).")
+    print(f"Signed {signed.id}: {approval.name}, {approval.title}, {approval.date}")
+    print(f"Fingerprint {approval.fingerprint}")
+
+
+@app.command()
+@handled
+def packet(
+    result: Annotated[str, typer.Argument(help="A signed result (id or path).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The packet file to write (*.prepkit, a zip).")],
+    marking: Annotated[
+        str | None, typer.Option("--marking", help="The public summary's marking [default: none].")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Write the packet for the state board: the signed result with its questionnaire, the public
+    summary PDF, the improvement plan's CSV if there is one, and a manifest of SHA-256 hashes."""
+    from prepkit import console
+    from prepkit.fsutil import write_private
+    from prepkit.report.board import make_packet
+    from prepkit.results.store import Store, default_store_dir
+
+    the_store = Store(default_store_dir(store))
+    subject = the_store.load(the_store.find(result))
+    messages: list[str] = []
+    data = make_packet(subject, marking=marking, messages=messages)
+    for message in messages:
+        console.err().print(f"Warning: {message}", markup=False)
+    try:
+        write_private(output, data, exclusive=not force)
+    except FileExistsError:
+        raise UsageError(f"{output} exists; choose another file or pass --force to replace it") from None
+    print(output)
