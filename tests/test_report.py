@@ -139,7 +139,7 @@ def test_every_number_equals_score_json(tmp_path: Path) -> None:
         assert row.group(2) == "Developing" and domain["level"] == "developing"
     overall = re.search(r'<span class="score-number">([^<]+)</span>', html)
     assert overall is not None and overall.group(1) == f"{data['overall']['score']:.1f}"
-    ranked = re.findall(r'<p class="gap-question">(\d+)\. ([^<]+)</p>', html)
+    ranked = re.findall(r'<p class="gap-question">(\d+)\. (?:<span class="tag">Critical</span> )?([^<]+)</p>', html)
     assert len(ranked) == len(data["gaps"])
     texts = {
         "planning-policy": "Is there a written active assailant policy?",

@@ -18,6 +18,18 @@ def _signed(value: float | None) -> str:
     return "—" if value is None else f"{value:+.1f}"
 
 
+def _signed_by(entry: Entry) -> str:
+    """Who signed the result; "changed after approval" when its answers no longer match the signature."""
+    from prepkit.results.approval import approval_state
+
+    approval = entry.result.approval
+    if approval is None:
+        return ""
+    if approval_state(entry.result) == "changed":
+        return f"{approval.name}: changed after approval"
+    return f"{approval.name}, {approval.title}, {approval.date.isoformat()}"
+
+
 def _carried_note(entry: Entry) -> str:
     carried = provenance_counts(entry.result)["carried"]
     return str(carried) if carried else ""
@@ -30,6 +42,7 @@ def print_history(entries: list[Entry], store: Store) -> None:
         return
     one_agency = all(same_agency(e.result.agency, entries[0].result.agency) for e in entries)
     notes = [_carried_note(e) for e in entries]
+    signers = [_signed_by(e) for e in entries]
     columns = [
         "date",
         *([] if one_agency else ["agency"]),
@@ -38,6 +51,7 @@ def print_history(entries: list[Entry], store: Store) -> None:
         "score",
         "level",
         "id",
+        *(["signed by"] if any(signers) else []),
         *(["carried, unchecked"] if any(notes) else []),
     ]
     whose = f" of {entries[0].result.agency}" if one_agency else ""
@@ -46,7 +60,7 @@ def print_history(entries: list[Entry], store: Store) -> None:
     for column in columns:
         # never cut an id or a level with an ellipsis: people copy ids into `compare` and `delete`
         table.add_column(column, overflow="fold")
-    for e, note in zip(entries, notes, strict=True):
+    for e, note, signer in zip(entries, notes, signers, strict=True):
         r = e.result
         cells = [
             r.date.isoformat(),
@@ -57,7 +71,7 @@ def print_history(entries: list[Entry], store: Store) -> None:
             level_label(e.questionnaire, e.card.level),
             r.id,
         ]
-        table.add_row(*cells, *([note] if any(notes) else []))
+        table.add_row(*cells, *([signer] if any(signers) else []), *([note] if any(notes) else []))
     out.print(table)
     if one_agency:
         _print_trends(entries)

@@ -117,7 +117,8 @@ def rollup(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Stores, folders of result files, or result files [default: the store].", show_default=False
+            help="Stores, folders of result files or packets (*.prepkit), or such files [default: the store].",
+            show_default=False,
         ),
     ] = None,
     questionnaire: Annotated[
@@ -135,6 +136,9 @@ def rollup(
         typer.Option("--format", help="Report format for --output [default: from the file name]."),
     ] = None,
     named: Annotated[bool, typer.Option("--named", help="Name the agencies that improved or slipped.")] = False,
+    signed_only: Annotated[
+        bool, typer.Option("--signed-only", help="Count only results signed off (prepkit sign) and unchanged since.")
+    ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="How many common gaps to list.")] = 10,
     store: StoreOption = None,
 ) -> None:
@@ -145,12 +149,14 @@ def rollup(
 
     if json_output and csv_output:
         raise UsageError("choose one of --json and --csv")
-    collection = collect(paths or [default_store_dir(store)], questionnaire)
+    collection = collect(paths or [default_store_dir(store)], questionnaire, signed_only=signed_only)
     shown = 20
     for skipped in collection.skipped[:shown]:
         print(f"{skipped.message} (skipped)", file=sys.stderr)
     if len(collection.skipped) > shown:
         print(f"... and {len(collection.skipped) - shown} more unreadable files skipped", file=sys.stderr)
+    if collection.unsigned:
+        print(f"{collection.unsigned} unsigned results left out (--signed-only)", file=sys.stderr)
     result = build_rollup(collection, top=top)
     if output is not None:
         from prepkit.report.region import write_report

@@ -4,6 +4,9 @@ Built to stream over thousands of small result files. Pass 1 reads only each fil
 status, dates, questionnaire); pass 2 fully reads just the results it uses, the latest complete one of
 each agency and the one before it. Each questionnaire snapshot is restored once per content hash.
 Results that a team result was merged from are left out: the team result stands for them.
+Packets (`*.prepkit`, results/packet.py) are read like result files, every hash and the approval
+checked first; a tampered packet is named and skipped. `signed_only` counts only results whose
+approval still matches their answers.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from prepkit.content.applicability import applicability, is_conditional
 from prepkit.content.models import Answer, Questionnaire
 from prepkit.content.yamlio import MAX_BYTES, read_text
 from prepkit.errors import ContentError, Problem, UsageError
+from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_name
 from prepkit.results.model import QuestionnaireRef, Result, Snapshot
+from prepkit.results.packet import PACKET_SUFFIX, RESULT, open_packet, read_packet
 from prepkit.scoring import level_for, plan_of
 
 
@@ -51,6 +56,7 @@ class _Header(BaseModel):
     questionnaire: QuestionnaireRef
     snapshot: Any = None
     team: _TeamHeader | None = None
+    approval: Any = None
 
 
 @dataclass(slots=True)
@@ -66,6 +72,8 @@ class Entry:
     order: tuple[dt.date, dt.datetime, str]
     embedded: bool
     sources: tuple[str, ...]  # for a team result: the ids of the results it was merged from
+    approved: bool = False  # carries an approval (whether it still matches is checked in pass 2)
+    packet: bool = False  # read from a packet (*.prepkit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +101,9 @@ def result_files(paths: Iterable[Path]) -> Iterator[Path]:
             # scandir and plain names: resolving and sorting ten thousand Path objects costs a second
             with os.scandir(folder) as listing:
                 names = sorted(
-                    e.name for e in listing if e.name.endswith(".json") and not e.name.startswith(".") and e.is_file()
+                    e.name
+                    for e in listing
+                    if e.name.endswith((".json", PACKET_SUFFIX)) and not e.name.startswith(".") and e.is_file()
                 )
             found = [folder / name for name in names]
         elif path.is_file():
@@ -108,8 +118,9 @@ def result_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def read_header(path: Path) -> Entry:
     """Pass 1: a file's header, or a ContentError naming what is wrong with it."""
+    packet = path.name.endswith(PACKET_SUFFIX)
     try:
-        raw = _read_bounded(path)
+        raw = open_packet(path).parts[RESULT] if packet else _read_bounded(path)
     except OSError as err:
         raise ContentError([_problem(path, f"cannot read: {err.strerror}")]) from None
     try:
@@ -118,7 +129,9 @@ def read_header(path: Path) -> Entry:
         head = None
     if head is None or head.format != 1:
         # The slow path: the gate's message names the line and what is wrong.
-        result = read_result(path, _Scorers().lookup, raw.decode("utf-8", errors="replace"))
+        result = read_result(
+            Path(f"{path}:{RESULT}") if packet else path, _Scorers().lookup, raw.decode("utf-8", errors="replace")
+        )
         head = _Header.model_validate(result.model_dump())
     return Entry(
         path=path,
@@ -130,6 +143,8 @@ def read_header(path: Path) -> Entry:
         order=(head.date, head.updated, head.id),
         embedded=head.snapshot is not None,
         sources=tuple(r.result for r in head.team.respondents if r.result) if head.team else (),
+        approved=head.approval is not None,
+        packet=packet,
     )
 
 
@@ -222,6 +237,7 @@ class Collection:
     questionnaire: str
     files: int = 0
     merged_sources: int = 0
+    unsigned: int = 0  # complete results left out by signed_only
     skipped: list[Skipped] = field(default_factory=list)
     agencies: list[AgencyState] = field(default_factory=list)
 
@@ -260,6 +276,8 @@ def _read_snapshot(path: Path) -> Snapshot | None:
 
 
 def _load(entry: Entry, scorers: _Scorers) -> Result:
+    if entry.packet:
+        return read_packet(entry.path)[0]  # hashes, gate, and an approval that matches the answers
     try:
         if entry.path.stat().st_size > MAX_BYTES:
             raise ContentError([_problem(entry.path, f"result file larger than {MAX_BYTES // 2**20} MiB")])
@@ -272,8 +290,10 @@ def agency_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def collect(paths: Iterable[Path], questionnaire: str | None = None) -> Collection:
-    """Pass 1 over every file's header, then pass 2 over each agency's latest two complete results."""
+def collect(paths: Iterable[Path], questionnaire: str | None = None, *, signed_only: bool = False) -> Collection:
+    """Pass 1 over every file's header, then pass 2 over each agency's latest two complete results.
+
+    signed_only: count only results with an approval that still matches their answers."""
     entries: list[Entry] = []
     skipped: list[Skipped] = []
     files = 0
@@ -289,17 +309,25 @@ def collect(paths: Iterable[Path], questionnaire: str | None = None) -> Collecti
     chosen = [e for e in entries if e.questionnaire == qid]
     merged_from = {source for e in chosen if e.complete for source in e.sources}
     by_agency: dict[str, list[Entry]] = defaultdict(list)
+    unsigned = 0
     for entry in chosen:
         if entry.complete and entry.id not in merged_from:
+            if signed_only and not entry.approved:
+                unsigned += 1
+                continue
             by_agency[agency_key(entry.agency)].append(entry)
     collection = Collection(
-        questionnaire=qid, files=files, skipped=skipped, merged_sources=sum(e.id in merged_from for e in chosen)
+        questionnaire=qid,
+        files=files,
+        skipped=skipped,
+        merged_sources=sum(e.id in merged_from for e in chosen),
+        unsigned=unsigned,
     )
     scorers = _Scorers()
     seen_ids: set[str] = set()
     for candidates in by_agency.values():
         candidates.sort(key=lambda e: e.order, reverse=True)
-        state = _score_agency(candidates, scorers, skipped, seen_ids)
+        state = _score_agency(candidates, scorers, skipped, seen_ids, signed_only)
         if state is not None:
             collection.agencies.append(state)
     return collection
@@ -320,7 +348,7 @@ def _choose_questionnaire(entries: list[Entry], wanted: str | None) -> str:
 
 
 def _score_agency(
-    candidates: list[Entry], scorers: _Scorers, skipped: list[Skipped], seen_ids: set[str]
+    candidates: list[Entry], scorers: _Scorers, skipped: list[Skipped], seen_ids: set[str], signed_only: bool = False
 ) -> AgencyState | None:
     state: AgencyState | None = None
     for entry in candidates:
@@ -328,6 +356,10 @@ def _score_agency(
             continue
         try:
             result = _load(entry, scorers)
+            if signed_only and approval_state(result) != "signed":
+                raise ContentError(
+                    [_problem(entry.path, "answers changed after approval; not counted as signed (--signed-only)")]
+                )
             scorer = scorers.scorer(result)
             summary = scorer.summarize(result.answers)
         except ContentError as err:
