@@ -77,11 +77,19 @@ def test_scores_in_csv_and_json(saved: str) -> None:
         ("domain", "schools", "50.0", "Developing"),
     ]
     as_json = json.loads(run_prepkit("export", saved, "--format", "json", "--what", "scores").stdout)
-    assert as_json == json.loads(run_prepkit("score", saved, "--json").stdout)
+    assert as_json["scores"] == json.loads(run_prepkit("score", saved, "--json").stdout)
 
 
 def test_answers_as_json(saved: str) -> None:
-    rows = json.loads(run_prepkit("export", saved, "--format", "json").stdout)
+    data = json.loads(run_prepkit("export", saved, "--format", "json").stdout)
+    assert {k: data[k] for k in ("export", "result", "agency", "questionnaire", "date")} == {
+        "export": "answers",
+        "result": saved,
+        "agency": "Test Town Police Department",
+        "questionnaire": {"id": "mini", "version": "1.0"},
+        "date": data["date"],
+    }
+    rows = data["answers"]
     assert rows[3]["question"] == "schools-maps" and rows[3]["value"] == 3 and rows[3]["note"] == "updated in May"
 
 
@@ -114,6 +122,55 @@ def test_output_file_is_private_and_never_silently_replaced(saved: str, tmp_path
 
 def test_whole_result_is_json_only_and_unknown_choices_are_usage_errors(saved: str) -> None:
     assert run_prepkit("export", saved, "--what", "result").returncode == 2
-    assert run_prepkit("export", saved, "--format", "xlsx").returncode == 2
+    assert run_prepkit("export", saved, "--format", "xlsx").returncode == 2  # a workbook needs -o
+    assert run_prepkit("export", saved, "--format", "ods").returncode == 2
     missing = run_prepkit("export", "no-such-result")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_json_exports_say_whose_they_are(saved: str) -> None:
+    for what in ("answers", "gaps", "scores"):
+        data = json.loads(run_prepkit("export", saved, "--format", "json", "--what", what).stdout)
+        assert isinstance(data, dict) and data["export"] == what and data["result"] == saved
+        assert data["date"] and data["agency"] and data["questionnaire"]["version"]
+        assert what in data
+
+
+def test_xlsx_has_the_rows_as_text_never_formulas(hermetic: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    result, _ = save_result(Store(hermetic), V2_ANSWERS)
+    target = tmp_path / "answers.xlsx"
+    proc = run_prepkit("export", result.id, "--format", "xlsx", "-o", str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    book = openpyxl.load_workbook(target)
+    sheet = book["answers"]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["domain", "question", "text"]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
+    training = next(r for r in rows if r["question"] == "planning-training")
+    assert training["note"] == '=HYPERLINK("http://x")'  # kept as the text it is
+    cell = sheet.cell(row=rows.index(training) + 2, column=header.index("note") + 1)
+    assert cell.data_type == "s"
+    about = {row[0].value: row[1].value for row in book["about"].iter_rows()}
+    assert about["result"] == result.id and about["questionnaire"] == result.questionnaire.id
+    gaps = tmp_path / "gaps.xlsx"
+    assert run_prepkit("export", result.id, "-f", "xlsx", "-w", "gaps", "-o", str(gaps)).returncode == 0
+    assert [c.value for c in openpyxl.load_workbook(gaps)["gaps"][1]][:2] == ["rank", "priority"]
+
+
+def test_excel_flag_starts_csv_with_a_byte_order_mark(saved: str) -> None:
+    proc = subprocess_bytes("export", saved, "--what", "scores", "--excel")
+    assert proc.startswith(b"\xef\xbb\xbf")
+    assert not subprocess_bytes("export", saved, "--what", "scores").startswith(b"\xef\xbb\xbf")
+
+
+def subprocess_bytes(*args: str) -> bytes:
+    from typer.testing import CliRunner
+
+    from prepkit.cli import app
+
+    outcome = CliRunner().invoke(app, list(args))
+    assert outcome.exit_code == 0, outcome.output
+    return outcome.stdout_bytes

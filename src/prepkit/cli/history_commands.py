@@ -109,6 +109,7 @@ def compare(
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 class ExportWhat(StrEnum):
@@ -123,7 +124,7 @@ class ExportWhat(StrEnum):
 def export(
     result: Annotated[str, typer.Argument(help="Result id, path, or 'latest'/'previous'.")],
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv (for a spreadsheet) or json.")
+        ExportFormat, typer.Option("--format", "-f", help="csv or xlsx (for a spreadsheet), or json.")
     ] = ExportFormat.csv,
     what: Annotated[
         ExportWhat,
@@ -140,19 +141,23 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
     bom: Annotated[
         bool,
-        typer.Option("--bom", help="Start a CSV with a byte order mark, so that Excel reads accented letters right."),
+        typer.Option(
+            "--excel", "--bom", help="Start a CSV with a byte order mark, so that Excel reads accented letters right."
+        ),
     ] = False,
     agency: AgencyOption = None,
     questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Export a result's answers, action plan or scores as CSV or JSON."""
+    """Export a result's answers, action plan or scores as CSV, XLSX or JSON."""
     from prepkit.fsutil import write_private
     from prepkit.history.timeline import open_entry
     from prepkit.report.export import export_result
 
     if what is ExportWhat.result and fmt is not ExportFormat.json:
         raise UsageError("--what result exports the whole result as JSON: add --format json")
+    if fmt is ExportFormat.xlsx and output is None:
+        raise UsageError("an XLSX export is a file: give it with -o FILE.xlsx")
     st = _store(store)
     entry = open_entry(st, result, agency, _questionnaire_id(questionnaire))
     data = export_result(entry.result, fmt.value, what.value)

@@ -1,19 +1,24 @@
-"""Exporting a result: answers, the action plan (gaps) and scores as CSV for a spreadsheet or as JSON,
-and the whole result as JSON with its questionnaire snapshot, for `prepkit import` on another machine."""
+"""Exporting a result: answers, the action plan (gaps) and scores as CSV or XLSX for a spreadsheet or as
+JSON, and the whole result as JSON with its questionnaire snapshot, for `prepkit import` on another machine.
+
+Every JSON export but the whole result is one object that says what it is an export of
+(`export_json`: agency, questionnaire, version, date and result id), never a bare list.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Literal
+from typing import Any, Literal
 
 from prepkit.content.models import Answer, Questionnaire
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result, result_json
 from prepkit.scoring import Scorecard, score, scorecard_json
 
-Format = Literal["csv", "json"]
+Format = Literal["csv", "json", "xlsx"]
+FORMATS: tuple[Format, ...] = ("csv", "json", "xlsx")
 What = Literal["answers", "gaps", "scores", "result"]
 WHATS: tuple[What, ...] = ("answers", "gaps", "scores", "result")
 
@@ -174,15 +179,77 @@ def export_result(result: Result, fmt: Format, what: What) -> bytes:
     q = questionnaire_of(result)
     card = score(q, result.answers)
     if what == "scores" and fmt == "json":
-        return _json(scorecard_json(q, card, result.agency))
+        return _json(export_json(result, what, scorecard_json(q, card, result.agency)))
     rows = {
         "answers": lambda: answer_rows(result, q, card),
         "gaps": lambda: gap_rows(q, card, result.agency),
         "scores": lambda: score_rows(q, card),
     }[what]()
     if fmt == "json":
-        return _json(rows)
+        return _json(export_json(result, what, rows))
+    if fmt == "xlsx":
+        return to_xlsx(result, what, rows, COLUMNS[what])
     return to_csv(rows, COLUMNS[what]).encode()
+
+
+def export_json(result: Result, what: str, data: object) -> dict[str, object]:
+    """The one shape of every JSON export (the whole result aside): what it is, whose and which, then
+    the data under the name of what was exported ("answers", "gaps" or "scores")."""
+    return {
+        "export": what,
+        "result": result.id,
+        "agency": result.agency,
+        "questionnaire": {"id": result.questionnaire.id, "version": result.questionnaire.version},
+        "date": result.date.isoformat(),
+        what: data,
+    }
+
+
+def to_xlsx(result: Result, what: str, rows: list[Row], columns: list[str]) -> bytes:
+    """A workbook with the rows on the first sheet (header bold and frozen) and what they are on "about".
+
+    Every text cell is stored as text: a note starting with '=' stays a note, never a formula.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = what
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for number, row in enumerate(rows, start=2):
+        for column, key in enumerate(columns, start=1):
+            _xlsx_cell(sheet.cell(row=number, column=column), row.get(key))
+    sheet.freeze_panes = "A2"
+    for column, key in enumerate(columns, start=1):
+        longest = max([len(key), *(len(str(row.get(key) or "")) for row in rows[:200])])
+        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(60, max(8, longest + 2))
+    about = book.create_sheet("about")
+    for key, value in export_json(result, what, None).items():
+        if key not in (what, "questionnaire"):
+            about.append([key, value])
+    about.append(["questionnaire", result.questionnaire.id])
+    about.append(["version", result.questionnaire.version])
+    book.properties.creator = result.agency[:200]
+    book.properties.title = f"{result.questionnaire.id} {what}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(cell: Any, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        cell.value = "yes" if value else "no"
+    elif isinstance(value, int | float):
+        cell.value = value
+    else:
+        cell.value = str(value)
+        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
 
 
 def _json(data: object) -> bytes:
