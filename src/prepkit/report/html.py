@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from prepkit.errors import UsageError, file_problem
 from prepkit.paths import bundled_templates
@@ -25,14 +25,17 @@ def template_dirs(template_dir: Path | None = None) -> list[Path]:
     return [template_dir.resolve(), bundled]
 
 
-# Break opportunities in a URL: after the scheme's "//" and after each later "/", before "?", "&", "#", "=".
-_URL_BREAKS = re.compile(r"(?<=//)|(?<=[^/:]/)(?=.)|(?=[?&#=])")
+# Break opportunities in a URL: after the scheme's "//" and after each later "/", and before "?" and "&".
+_URL_BREAKS = re.compile(r"(?<=//)|(?<=[^/:]/)(?=.)|(?=[?&])")
 
 
 def breakable_url(url: str) -> Markup:
-    """url escaped, with <wbr> where a line may break: after the host and at each '/', never mid-word."""
+    """url escaped, with <wbr> where a line may break: after the scheme, the host and each '/'.
+
+    Each piece between is a nowrap span, so that a line never breaks at a hyphen or mid-word inside it.
+    """
     parts = _URL_BREAKS.split(str(url))
-    return Markup("<wbr>").join(escape(part) for part in parts if part)
+    return Markup("<wbr>").join(Markup('<span class="nobr">{}</span>').format(part) for part in parts if part)
 
 
 def render_html(context: ReportContext, template_dir: Path | None = None) -> str:
