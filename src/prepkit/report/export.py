@@ -210,8 +210,8 @@ def to_xlsx(result: Result, what: str, rows: list[Row], columns: list[str]) -> b
 
     Every text cell is stored as text: a note starting with '=' stays a note, never a formula.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
 
     book = Workbook()
     sheet = book.active
