@@ -271,6 +271,7 @@ def test_signed_only_counts_signed_results(packet_file: Path, hermetic: Path, tm
         ({"folder/result.json": b"{}"}, "unexpected entry"),
         ({RESULT: b"0" * (6 * 2**20)}, "too large"),
         ({"extra.txt": b"hello"}, "unexpected entry"),
+        ({RESULT: b" " * (3 * 2**20)}, "compressed suspiciously well"),  # a zip bomb in small
     ],
 )
 def test_hostile_packets_are_refused_without_touching_disk(
