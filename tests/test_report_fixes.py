@@ -179,3 +179,14 @@ def test_html_report_has_landmarks_and_underlined_links(example: Result) -> None
     css = (REPO / "reports" / "templates" / "report.css").read_text()
     assert "a { color: var(--accent); text-decoration: underline; }" in css
     assert "min-height: 24px" in css
+
+
+def test_plain_summary_names_the_highest_levels_as_strengths(example: Result) -> None:
+    plain = build_context(example).plain
+    assert plain is not None and len(plain.strengths) == 3
+    order = [level.label for level in build_context(example).levels]
+    ranks = [(order.index(a.level), float(a.score)) for a in plain.strengths]
+    assert ranks == sorted(ranks, key=lambda r: (-r[0], -r[1]))
+    weakest = min((d for d in build_context(example).domains), key=lambda d: float(d.score))
+    assert plain.priorities[0].title == weakest.title
+    assert not {a.title for a in plain.strengths} & {a.title for a in plain.priorities}

@@ -433,9 +433,12 @@ def _plain(
 ) -> PlainSummary:
     meanings = {level.label: level.description or "" for level in levels}
     assessed = sorted((d for d in domains if raw[d.id] is not None), key=lambda d: (-(raw[d.id] or 0), d.title))
+    rank = {level.label: i for i, level in enumerate(levels)}
+    # Strongest: the highest level first (a high score held back by a critical gap ranks below), then score.
+    best = sorted(assessed, key=lambda d: (-rank.get(d.level, -1), -(raw[d.id] or 0), d.title))
     areas = [PlainArea(d.title, d.level, meanings.get(d.level, ""), d.score) for d in domains]
     by_title = {a.title: a for a in areas}
-    strengths = [by_title[d.title] for d in assessed[:PLAIN_AREAS]] if len(assessed) > 1 else []
+    strengths = [by_title[d.title] for d in best[:PLAIN_AREAS]] if len(assessed) > 1 else []
     weakest = list(reversed(assessed[-PLAIN_AREAS:])) if len(assessed) > 1 else []
     critical_domains = [d for d in assessed if d.critical_gaps and d not in weakest]
     priorities = [by_title[d.title] for d in [*weakest, *critical_domains] if by_title[d.title] not in strengths]
