@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from prepkit import console
 from prepkit.cli.app import JsonOption, StoreOption, app, handled, report_error
 from prepkit.errors import ContentError, ExitCode, PrepkitError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 @app.command("list")
@@ -125,7 +128,11 @@ def schema(
     """Print the JSON Schema of a file format, for completion and checking in editors."""
     from prepkit.content.models import AnswersFile, Questionnaire, ResourceLibrary
 
-    models = {"questionnaire": Questionnaire, "answers": AnswersFile, "resources": ResourceLibrary}
+    models: dict[str, type[BaseModel]] = {
+        "questionnaire": Questionnaire,
+        "answers": AnswersFile,
+        "resources": ResourceLibrary,
+    }
     if kind not in models:
         raise typer.BadParameter(f"'{kind}' is not one of: {', '.join(models)}", param_hint="KIND")
     document = models[kind].model_json_schema()

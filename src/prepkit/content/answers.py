@@ -84,8 +84,8 @@ def answer_problem(q: Questionnaire, item: ProfileQuestion | Question, answer: A
         if any(float(option.value) == float(answer.value) for option in options):
             return None
         return f"{answer.value} is not on the scale of '{item.id}'; allowed: {_allowed(options, na=item.na)}"
-    shown = {"na": "na", "choice": f"choice '{answer.choice}'", "value": "a value answer without a value"}
-    return f"{shown[answer.kind]} is not an answer '{item.id}' takes; allowed: {_allowed(options, na=item.na)}"
+    kinds = {"na": "na", "choice": f"choice '{answer.choice}'", "value": "a value answer without a value"}
+    return f"{kinds[answer.kind]} is not an answer '{item.id}' takes; allowed: {_allowed(options, na=item.na)}"
 
 
 def _allowed(options: list[Any], *, na: bool) -> str:

@@ -56,7 +56,7 @@ def check_library(library: ResourceLibrary) -> list[Finding]:
     return findings
 
 
-def _check_scales(q: Questionnaire) -> Iterator[Finding]:
+def _check_scales(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
     for name, options in q.scales.items():
         if len(options) < 2:
             yield ("scales", name), f"scale '{name}' needs at least two options"
@@ -78,7 +78,7 @@ def _check_scales(q: Questionnaire) -> Iterator[Finding]:
             labels.add(folded)
 
 
-def _check_levels(q: Questionnaire) -> Iterator[Finding]:
+def _check_levels(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
     if q.levels[0].min != 0:
         yield ("levels", 0, "min"), f"the first level must have min 0, not {q.levels[0].min}"
     seen: set[str] = set()
@@ -90,7 +90,7 @@ def _check_levels(q: Questionnaire) -> Iterator[Finding]:
             yield ("levels", i, "min"), (f"level mins must strictly ascend: {level.min} follows {q.levels[i - 1].min}")
 
 
-def _check_ids(q: Questionnaire) -> Iterator[Finding]:
+def _check_ids(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
     question_ids: set[str] = set()
     for i, profile in enumerate(q.profile):
         if profile.id in question_ids:
@@ -112,7 +112,7 @@ def _check_ids(q: Questionnaire) -> Iterator[Finding]:
             question_ids.add(question.id)
 
 
-def _check_scale_refs(q: Questionnaire) -> Iterator[Finding]:
+def _check_scale_refs(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
     if q.default_scale is not None and q.default_scale not in q.scales:
         yield (
             ("default_scale",),
@@ -139,7 +139,7 @@ def _check_scale_refs(q: Questionnaire) -> Iterator[Finding]:
                 )
 
 
-def _check_when(q: Questionnaire) -> Iterator[Finding]:
+def _check_when(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
     earlier: dict[str, ProfileQuestion | Question] = {}
     later = {question.id for _, question in q.questions()} | {p.id for p in q.profile}
     items: list[tuple[Loc, ProfileQuestion | Question]] = [(("profile", i), p) for i, p in enumerate(q.profile)]
@@ -205,7 +205,7 @@ def _when_values(q: Questionnaire, target: ProfileQuestion | Question) -> dict[s
     return allowed
 
 
-def _check_resources(q: Questionnaire, library: dict[str, Resource]) -> Iterator[Finding]:
+def _check_resources(q: Questionnaire, library: dict[str, Resource]) -> Iterator[Finding | tuple[Loc, str]]:
     refs: list[tuple[Loc, list[str]]] = [(("based_on",), q.based_on)]
     for d, domain in enumerate(q.domains):
         refs.append((("domains", d, "resources"), domain.resources))

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from prepkit.content.yamlio import Document, Loc
 from prepkit.errors import ContentError, Problem
@@ -66,8 +67,8 @@ def _is_tag(part: str) -> bool:
     )
 
 
-def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
-    kind = error["type"]
+def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
+    kind: str = error["type"]
     where = shown(error["loc"][-1]) if error["loc"] else None
     raw = error.get("input")
     value = shown(raw) if isinstance(raw, str) else raw
@@ -101,9 +102,9 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"{value!r}: {ctx.get('error', error['msg'])!s}"
     if kind == "string_too_short":
         return "must not be empty"
-    words = _TYPE_WORDS.get(kind)
-    if words:
-        return f"expected {words}, got {_describe(raw)}"
+    expected = _TYPE_WORDS.get(kind)
+    if expected:
+        return f"expected {expected}, got {_describe(raw)}"
     return str(error["msg"])
 
 

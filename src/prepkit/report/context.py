@@ -318,7 +318,7 @@ def build_context(
     labels = {level.id: level.label for level in q.levels}
     domains = _domains(q, result, card, data, labels)
     assessed = [d for d, s in zip(domains, card.domains, strict=True) if s.score is not None]
-    raw = {s.id: s.score for s in card.domains}
+    raw = {s.id: s.score for s in card.domains if s.score is not None}
     best = max((raw[d.id] for d in assessed), default=None)
     worst = min((raw[d.id] for d in assessed), default=None)
     gaps = _gaps(q, result, card, data)

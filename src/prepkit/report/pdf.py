@@ -6,6 +6,7 @@ WeasyPrint is imported here, on first use, so that commands which render nothing
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import logging
 import mimetypes
@@ -41,7 +42,7 @@ def load_weasyprint() -> ModuleType:
     # WeasyPrint prints its own banner to stdout when a library is missing; ours says what to do.
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            import weasyprint
+            weasyprint = importlib.import_module("weasyprint")
     except (OSError, ImportError) as err:
         raise RendererUnavailable(f"cannot load WeasyPrint ({err}).\n{INSTALL_HINT}") from None
     return weasyprint

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from prepkit.content.models import Answer, Questionnaire, Resource
 
-RESULT_FORMAT = 1
+RESULT_FORMAT: Literal[1] = 1
 
 Provenance = Literal["answered", "reverified", "changed", "carried"]
 
