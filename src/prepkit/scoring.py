@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, overload
 
 from prepkit.content.applicability import applicability
 from prepkit.content.models import Answer, Domain, Level, Question, Questionnaire
@@ -242,11 +242,11 @@ def scorecard_json(q: Questionnaire, card: Scorecard, agency: str) -> dict[str, 
         "questionnaire": {"id": q.id, "version": q.version},
         "agency": agency,
         "complete": card.complete,
-        "overall": {"score": _round(card.score, 1), "level": card.level},
+        "overall": {"score": shown_score(card.score), "level": card.level},
         "domains": [
             {
                 "id": d.id,
-                "score": _round(d.score, 1),
+                "score": shown_score(d.score),
                 "level": d.level,
                 "counted": d.counted,
                 "na": d.na,
@@ -258,8 +258,8 @@ def scorecard_json(q: Questionnaire, card: Scorecard, agency: str) -> dict[str, 
             {
                 "question": g.question,
                 "domain": g.domain,
-                "credit": round(g.credit, 3),
-                "priority": round(g.priority, 3),
+                "credit": _round(g.credit, 3),
+                "priority": _round(g.priority, 3),
                 "critical": g.critical,
                 "answer": g.answer,
                 "resources": g.resources,
@@ -271,3 +271,25 @@ def scorecard_json(q: Questionnaire, card: Scorecard, agency: str) -> dict[str, 
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
+
+
+@overload
+def shown_score(value: float) -> float: ...
+@overload
+def shown_score(value: float | None) -> float | None: ...
+def shown_score(value: float | None) -> float | None:
+    """A score (or a difference of scores) as every output shows it: one decimal (spec 3); None stays None.
+
+    + 0.0 turns the -0.0 of a tiny negative value into 0.0."""
+    return None if value is None else round(value, 1) + 0.0
+
+
+def format_score(value: float | None, *, signed: bool = False, missing: str = "—") -> str:
+    """A score as text, the one way every terminal table, report and roll-up writes it: `63.4`, or with
+    signed=True a change, `+1.2`, `-0.4` or `±0.0`; `missing` where there is no score."""
+    shown = shown_score(value)
+    if shown is None:
+        return missing
+    if not signed:
+        return f"{shown:.1f}"
+    return "±0.0" if shown == 0 else f"{shown:+.1f}"

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from prepkit.content.models import Answer, Questionnaire
 from prepkit.errors import ContentError
-from prepkit.history.timeline import same_agency
-from prepkit.results.model import Provenance, Result, new_result
+from prepkit.results.model import Provenance, Result, new_result, same_agency
 from prepkit.results.store import Store
 
 # Enough of a file to see its status; a result's status comes right after its id.

@@ -144,13 +144,12 @@ def provenance_counts(result: Result) -> dict[Provenance, int]:
 def resolve_previous(store: Store, ref: str | Result, questionnaire_id: str, agency: str | None) -> Result:
     """The result a rerun starts from: given, named by path or id, or `previous`/`latest` (the latest
     complete result of this agency and questionnaire)."""
-    from prepkit.history.timeline import RELATIVE_REFS, relative_result
+    from prepkit.history.timeline import find_result, is_relative
 
     if isinstance(ref, Result):
         return ref
-    if ref in RELATIVE_REFS and not Path(ref).exists():
-        return relative_result(store, "latest", agency, questionnaire_id).result
-    return store.load(store.find(ref))
+    # `previous` here means the result to start from: the latest complete one
+    return find_result(store, "latest" if is_relative(ref) else ref, agency, questionnaire_id)
 
 
 def _named_questionnaire(answers_path: Path, questionnaire: Questionnaire | str | None) -> Questionnaire:

@@ -74,7 +74,9 @@ def validate(
 @app.command()
 @handled
 def score(
-    file: Annotated[str, typer.Argument(help="An answers file (.yaml), a saved result file or result id.")],
+    file: Annotated[
+        str, typer.Argument(help="An answers file (.yaml), a saved result (file or id), or 'latest'/'previous'.")
+    ],
     questionnaire: Annotated[
         str | None, typer.Option("--questionnaire", "-q", help="Questionnaire id or path (overrides the file's).")
     ] = None,

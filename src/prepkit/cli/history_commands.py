@@ -82,7 +82,8 @@ def compare(
     (give --agency and --questionnaire when the store holds several).
     """
     from prepkit.history.compare import comparison_json
-    from prepkit.history.timeline import compare_entries, open_entry, same_agency
+    from prepkit.history.timeline import compare_entries, open_entry
+    from prepkit.results.model import same_agency
 
     st = _store(store)
     qid = _questionnaire_id(questionnaire)

@@ -332,8 +332,9 @@ def _arrow(delta: float | None, utf: bool) -> Text:
     if delta is None:
         return Text("-")
     up, down, same = ("↑", "↓", "→") if utf else ("+", "-", "=")
-    if delta >= 0.05:
-        return Text(f"{up} +{delta:.1f}", style="green")
-    if delta <= -0.05:
-        return Text(f"{down} {delta:.1f}", style="red")
+    text = fmt(delta, signed=True)
+    if text.startswith("+"):
+        return Text(f"{up} {text}", style="green")
+    if text.startswith("-"):
+        return Text(f"{down} {text}", style="red")
     return Text(f"{same} 0.0")

@@ -13,7 +13,9 @@ from prepkit.cli.app import StoreOption, app, handled
 @app.command()
 @handled
 def report(
-    result: Annotated[str, typer.Argument(help="A saved result (file or id) or an answers file (.yaml).")],
+    result: Annotated[
+        str, typer.Argument(help="A saved result (file, id, or 'latest'/'previous') or an answers file (.yaml).")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(

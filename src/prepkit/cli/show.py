@@ -7,10 +7,9 @@ from rich.table import Table
 from prepkit import console
 from prepkit.content.models import Questionnaire
 from prepkit.scoring import Scorecard
+from prepkit.scoring import format_score as fmt
 
-
-def fmt(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
+__all__ = ["fmt", "level_label", "print_scorecard"]
 
 
 def level_label(q: Questionnaire, level_id: str | None) -> str:

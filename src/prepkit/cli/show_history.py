@@ -9,13 +9,14 @@ from prepkit import console
 from prepkit.assess.rerun import provenance_counts
 from prepkit.cli.show import fmt, level_label
 from prepkit.history.compare import Comparison, Delta
-from prepkit.history.timeline import Entry, same_agency, sparkline, trends
+from prepkit.history.timeline import Entry, sparkline, trends
+from prepkit.results.model import same_agency
 from prepkit.results.store import Store
 from prepkit.scoring import QuestionScore
 
 
 def _signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f}"
+    return fmt(value, signed=True)
 
 
 def _signed_by(entry: Entry) -> str:

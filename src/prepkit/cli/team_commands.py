@@ -42,7 +42,7 @@ def merge(
     from prepkit.results.gate import questionnaire_of
     from prepkit.results.model import result_json
     from prepkit.results.store import Store, default_store_dir
-    from prepkit.scoring import score
+    from prepkit.scoring import score, shown_score
     from prepkit.team.merge import TeamMember, discussion_items, merge_team
 
     the_store = Store(default_store_dir(store))
@@ -66,7 +66,7 @@ def merge(
                     "output": str(output) if output else None,
                     "agency": merged.agency,
                     "complete": card.complete,
-                    "overall": {"score": None if card.score is None else round(card.score, 1), "level": card.level},
+                    "overall": {"score": shown_score(card.score), "level": card.level},
                     "respondents": [r.respondent for r in merged.team.respondents] if merged.team else [],
                     "disagreements": [
                         {"question": i.question, "reason": i.reason, "consensus": i.consensus, "answers": i.answers}

@@ -104,8 +104,7 @@ def resolve_answers(
 
     base: answers these complete (a rerun's carried answers); conditions are checked against both.
     """
-    items: dict[str, ProfileQuestion | Question] = {p.id: p for p in q.profile}
-    items.update({question.id: question for _, question in q.questions()})
+    items = {item.id: item for item in q.items()}
     answers: dict[str, Answer] = {}
     findings: list[tuple[Loc, str, bool]] = []
     for qid, value in raw.items():

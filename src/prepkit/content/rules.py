@@ -141,7 +141,7 @@ def _check_scale_refs(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
 
 def _check_when(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
     earlier: dict[str, ProfileQuestion | Question] = {}
-    later = {question.id for _, question in q.questions()} | {p.id for p in q.profile}
+    later = {item.id for item in q.items()}
     items: list[tuple[Loc, ProfileQuestion | Question]] = [(("profile", i), p) for i, p in enumerate(q.profile)]
     items += [
         (("domains", d, "questions", k), question)

@@ -37,7 +37,9 @@ def open_assessment(ref: str, store: Store, questionnaire: str | None = None) ->
         return Assessment(sheet.questionnaire, sheet.agency, sheet.respondent, sheet.date, sheet.answers)
     if questionnaire is not None:
         raise UsageError("--questionnaire applies to answers files; a saved result keeps its own questionnaire")
-    result = store.load(store.find(ref))
+    from prepkit.history.timeline import find_result  # history builds on content: imported when used
+
+    result = find_result(store, ref)
     return Assessment(
         questionnaire_of(result), result.agency, result.respondent, result.date, dict(result.answers), result
     )

@@ -9,14 +9,9 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from prepkit.content.models import Questionnaire
-from prepkit.scoring import QuestionScore, Scorecard
+from prepkit.scoring import QuestionScore, Scorecard, shown_score
 
 _EPSILON = 1e-9
-
-
-def shown_score(value: float | None) -> float | None:
-    # + 0.0 turns the -0.0 of a tiny negative delta into 0.0
-    return None if value is None else round(value, 1) + 0.0
 
 
 class Delta(BaseModel):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from prepkit.content.models import Questionnaire
 from prepkit.errors import ContentError, UsageError
-from prepkit.history.compare import Comparison, compare, shown_score
+from prepkit.history.compare import Comparison, compare
 from prepkit.results.gate import questionnaire_of
-from prepkit.results.model import Result
+from prepkit.results.model import Result, agency_key, same_agency
 from prepkit.results.store import Store
-from prepkit.scoring import Scorecard, score
+from prepkit.scoring import Scorecard, score, shown_score
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 RELATIVE_REFS = ("previous", "latest")
@@ -29,12 +29,12 @@ class Entry:
 
     @property
     def order(self) -> tuple[str, str, str]:
-        r = self.result
-        return (r.date.isoformat(), r.created.isoformat(), r.id)
+        return order_of(self.result)
 
 
-def same_agency(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+def order_of(result: Result) -> tuple[str, str, str]:
+    """The order of an agency's results: by date, then by the time each was saved, then by id."""
+    return (result.date.isoformat(), result.created.isoformat(), result.id)
 
 
 def entry_of(path: Path, result: Result) -> Entry:
@@ -89,7 +89,7 @@ def history_json(entries: list[Entry]) -> list[dict[str, object]]:
 def _one_group(entries: list[Entry], what: str) -> list[Entry]:
     """entries if they are all of one agency and questionnaire; else a UsageError asking which."""
     groups = sorted({(e.result.agency, e.result.questionnaire.id) for e in entries})
-    agencies = {" ".join(a.split()).casefold() for a, _ in groups}
+    agencies = {agency_key(a) for a, _ in groups}
     if len(agencies) > 1 or len({qid for _, qid in groups}) > 1:
         listed = "; ".join(f"{a} ({qid})" for a, qid in groups[:6]) + ("; ..." if len(groups) > 6 else "")
         raise UsageError(
@@ -114,10 +114,23 @@ def relative_result(store: Store, ref: str, agency: str | None = None, questionn
 
 def open_entry(store: Store, ref: str, agency: str | None = None, questionnaire: str | None = None) -> Entry:
     """A result named by path, id, or `previous`/`latest`, scored."""
-    if ref in RELATIVE_REFS and not Path(ref).exists():
+    if is_relative(ref):
         return relative_result(store, ref, agency, questionnaire)
     path = store.find(ref)
     return entry_of(path, store.load(path))
+
+
+def is_relative(ref: str) -> bool:
+    """ref is `latest` or `previous` (and not a file of that name)."""
+    return ref in RELATIVE_REFS and not Path(ref).exists()
+
+
+def find_result(store: Store, ref: str, agency: str | None = None, questionnaire: str | None = None) -> Result:
+    """The result that every command naming one means: a path, an id, or `latest`/`previous` (of the
+    one agency and questionnaire in the store, or of those given), read through the gate."""
+    if is_relative(ref):
+        return relative_result(store, ref, agency, questionnaire).result
+    return store.load(store.find(ref))
 
 
 def compare_entries(before: Entry, after: Entry) -> Comparison:
@@ -130,12 +143,17 @@ def compare_results(before: Result, after: Result) -> Comparison:
     return compare(before_q, score(before_q, before.answers), after_q, score(after_q, after.answers))
 
 
+def earlier_results(store: Store, result: Result) -> tuple[list[Entry], list[ContentError]]:
+    """The complete results of result's agency and questionnaire id saved before it, oldest first (what a
+    report compares with and draws its trend from), and the errors of the files skipped on the way."""
+    entries, skipped = load_history(store, result.agency, result.questionnaire.id)
+    mine = order_of(result)
+    return [e for e in entries if e.card.complete and e.order < mine and e.result.id != result.id], skipped
+
+
 def previous_of(store: Store, result: Result) -> Entry | None:
-    """The latest complete result of the same agency and questionnaire id saved before `result`:
-    what a report compares against to show progress. None when there is none."""
-    entries, _ = load_history(store, result.agency, result.questionnaire.id)
-    mine = (result.date.isoformat(), result.created.isoformat(), result.id)
-    earlier = [e for e in entries if e.card.complete and e.order < mine and e.result.id != result.id]
+    """The latest of `earlier_results`: what a report compares against to show progress; None if none."""
+    earlier, _ = earlier_results(store, result)
     return earlier[-1] if earlier else None
 
 

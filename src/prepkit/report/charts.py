@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from prepkit.scoring import format_score
+
 WIDTH = 640
 LABEL_WIDTH = 250  # left column for domain titles
 PLOT_LEFT = LABEL_WIDTH + 10
@@ -53,7 +55,7 @@ def x_of(value: float) -> float:
 
 
 def _value_text(value: float | None) -> str:
-    return "not assessed" if value is None else f"{value:.1f}"
+    return format_score(value, missing="not assessed")
 
 
 @dataclass(frozen=True)

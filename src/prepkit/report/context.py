@@ -19,7 +19,7 @@ from prepkit.report import charts
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result
-from prepkit.scoring import Scorecard, score, scorecard_json
+from prepkit.scoring import Scorecard, format_score, score, scorecard_json
 from prepkit.team.merge import DiscussionItem, discussion_items
 
 Audience = Literal["full", "public"]
@@ -46,14 +46,12 @@ STATUS_LABELS = {
 
 
 def number(value: float | None) -> str:
-    """A rounded score as the JSON shows it; an em dash where there is none."""
-    return "—" if value is None else f"{value:.1f}"
+    """A score as the JSON shows it; an em dash where there is none."""
+    return format_score(value)
 
 
 def signed(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return "±0.0" if value == 0 else f"{value:+.1f}"
+    return format_score(value, signed=True)
 
 
 @dataclass(frozen=True)
@@ -560,7 +558,7 @@ def _gaps(q: Questionnaire, result: Result, card: Scorecard, data: Any) -> list[
                 domain=domain.title,
                 answer=_answer_text(statuses[gap.question], gap.answer),
                 critical=gap.critical,
-                gain=signed(round(gain, 1)),
+                gain=signed(gain),
                 priority=f"{shown['priority']:g}",
                 opens=opens,
                 resources=[_resource(q.library[r]) for r in gap.resources if r in q.library],

@@ -15,15 +15,13 @@ from typing import Any, Literal
 from prepkit.content.models import Answer, Questionnaire
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result, result_json
-from prepkit.scoring import Scorecard, score, scorecard_json
+from prepkit.scoring import Scorecard, score, scorecard_json, shown_score
+from prepkit.spreadsheet import spreadsheet_cell
 
 Format = Literal["csv", "json", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "json", "xlsx")
 What = Literal["answers", "gaps", "scores", "result"]
 WHATS: tuple[What, ...] = ("answers", "gaps", "scores", "result")
-
-# A spreadsheet runs a cell starting with one of these as a formula ("CSV injection"); notes are free text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Row = dict[str, object]
 
@@ -143,7 +141,7 @@ def score_rows(q: Questionnaire, card: Scorecard) -> list[Row]:
             "scope": "overall",
             "id": q.id,
             "title": q.title,
-            "score": _score(card.score),
+            "score": shown_score(card.score),
             "level": labels.get(card.level or ""),
             "counted": sum(d.counted for d in card.domains),
             "na": sum(d.na for d in card.domains),
@@ -156,7 +154,7 @@ def score_rows(q: Questionnaire, card: Scorecard) -> list[Row]:
                 "scope": "domain",
                 "id": d.id,
                 "title": d.title,
-                "score": _score(d.score),
+                "score": shown_score(d.score),
                 "level": labels.get(d.level or ""),
                 "counted": d.counted,
                 "na": d.na,
@@ -164,10 +162,6 @@ def score_rows(q: Questionnaire, card: Scorecard) -> list[Row]:
             }
         )
     return rows
-
-
-def _score(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
 
 
 def export_result(result: Result, fmt: Format, what: What) -> bytes:
@@ -262,15 +256,5 @@ def to_csv(rows: list[Row], columns: list[str]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _cell(value) for key, value in row.items()})
+        writer.writerow({key: spreadsheet_cell(value) for key, value in row.items()})
     return buffer.getvalue()
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prepkit.content.answers import load_answers
+from prepkit.history.timeline import find_result
 from prepkit.report.series import history_for, same_series
 from prepkit.results.model import Result, new_result
 from prepkit.results.store import Store
@@ -19,7 +20,7 @@ def load_subject(ref: str, store: Store) -> Result:
         q = sheet.questionnaire
         complete = score(q, sheet.answers).complete
         return new_result(q, sheet.agency, sheet.respondent, sheet.answers, complete=complete, date=sheet.date)
-    return store.load(store.find(ref))
+    return find_result(store, ref)
 
 
 def pick_comparison(store: Store, subject: Result, compare_to: str) -> tuple[Result | None, list[Result], list[str]]:
@@ -34,7 +35,7 @@ def pick_comparison(store: Store, subject: Result, compare_to: str) -> tuple[Res
     history = history_for(store, subject)
     if compare_to == "previous":
         return history.previous, history.earlier, history.warnings
-    before = store.load(store.find(compare_to))
+    before = find_result(store, compare_to, subject.agency, subject.questionnaire.id)
     warnings = list(history.warnings)
     if not same_series(before, subject):
         warnings.append(f"comparing with a result of another series ({before.agency}, {before.questionnaire.id})")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from prepkit.fsutil import write_private
 from prepkit.paths import bundled_templates
+from prepkit.scoring import format_score
 from prepkit.team.summary import Rollup, rollup_json
 
 TEMPLATE = "rollup.html.j2"
@@ -24,7 +25,7 @@ def render_html(rollup: Rollup, *, named: bool = False) -> str:
         undefined=StrictUndefined,
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
+    env.filters["num"] = format_score
     return env.get_template(TEMPLATE).render(
         rollup=rollup_json(rollup, named=named), named=named, generated=dt.date.today().isoformat()
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prepkit.history.timeline import load_history, same_agency
-from prepkit.results.model import Result
+from prepkit.history.timeline import earlier_results
+from prepkit.results.model import Result, same_agency
 from prepkit.results.store import Store
 
 
@@ -24,8 +24,6 @@ def same_series(a: Result, b: Result) -> bool:
 
 
 def history_for(store: Store, result: Result) -> History:
-    """Complete results in store for result's agency and questionnaire saved before it (as `previous_of`)."""
-    entries, skipped = load_history(store, result.agency, result.questionnaire.id)
-    mine = (result.date.isoformat(), result.created.isoformat(), result.id)
-    earlier = [e.result for e in entries if e.card.complete and e.order < mine and e.result.id != result.id]
-    return History(earlier, [f"skipped {err.problems[0]}" for err in skipped])
+    """Complete results in store for result's agency and questionnaire saved before it (`earlier_results`)."""
+    earlier, skipped = earlier_results(store, result)
+    return History([e.result for e in earlier], [f"skipped {err.problems[0]}" for err in skipped])

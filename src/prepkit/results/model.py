@@ -101,6 +101,16 @@ class Result(Loose):
     approval: Approval | None = None  # set by `prepkit sign`; results saved before sign-off have none
 
 
+def agency_key(name: str) -> str:
+    """The one key by which agency names match everywhere (history, resume, series, merge, roll-up):
+    case and runs of white space do not matter, so "Example  county" is "Example County"."""
+    return " ".join(name.split()).casefold()
+
+
+def same_agency(a: str, b: str) -> bool:
+    return agency_key(a) == agency_key(b)
+
+
 def snapshot_of(q: Questionnaire) -> Snapshot:
     return Snapshot(questionnaire=q, resources=dict(q.library))
 

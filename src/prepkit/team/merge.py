@@ -21,7 +21,7 @@ from prepkit.content.applicability import applicability
 from prepkit.content.models import Answer, ProfileQuestion, Question, Questionnaire
 from prepkit.content.sources import Assessment
 from prepkit.errors import UsageError
-from prepkit.results.model import Disagreement, RespondentAnswers, Result, Team, new_result
+from prepkit.results.model import Disagreement, RespondentAnswers, Result, Team, agency_key, new_result
 from prepkit.scoring import answer_label
 from prepkit.scoring import score as compute_score
 
@@ -78,7 +78,7 @@ def check_team(members: Sequence[TeamMember], agency: str | None) -> tuple[Quest
     if twice:  # one respondent counted twice would pull the consensus toward their answers
         raise UsageError(f"{twice[0]} is given more than once")
     if agency is None:
-        agencies = {" ".join(m.assessment.agency.split()).casefold(): m.assessment.agency for m in members}
+        agencies = {agency_key(m.assessment.agency): m.assessment.agency for m in members}
         if len(agencies) > 1:
             raise UsageError(
                 f"the results name different agencies ({', '.join(sorted(agencies.values()))}); "
@@ -95,8 +95,7 @@ def merge_team(members: Sequence[TeamMember], agency: str | None = None) -> Resu
     answer_sets = [m.assessment.answers for m in members]
     consensus: dict[str, Answer] = {}
     disagreements: list[Disagreement] = []
-    items: list[ProfileQuestion | Question] = [*q.profile, *(question for _, question in q.questions())]
-    for item in items:
+    for item in q.items():
         given = [
             (name, answers[item.id]) for name, answers in zip(names, answer_sets, strict=True) if item.id in answers
         ]
@@ -183,8 +182,7 @@ def discussion_items(q: Questionnaire, result: Result) -> list[DiscussionItem]:
     """The disagreements of a merged result in questionnaire order, for reports and review screens."""
     if result.team is None:
         return []
-    items: dict[str, ProfileQuestion | Question] = {p.id: p for p in q.profile}
-    items.update({question.id: question for _, question in q.questions()})
+    items = {item.id: item for item in q.items()}
     reasons = {"spread": "answers far apart", "na": "N/A against an answer", "profile": "different choices"}
     found: list[DiscussionItem] = []
     for flag in result.team.disagreements:

@@ -28,7 +28,7 @@ from prepkit.content.yamlio import MAX_BYTES, read_text
 from prepkit.errors import ContentError, Problem, UsageError
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_name
-from prepkit.results.model import QuestionnaireRef, Result, Snapshot
+from prepkit.results.model import QuestionnaireRef, Result, Snapshot, agency_key
 from prepkit.results.packet import PACKET_SUFFIX, RESULT, open_packet, read_packet
 from prepkit.scoring import level_for, plan_of
 
@@ -284,10 +284,6 @@ def _load(entry: Entry, scorers: _Scorers) -> Result:
         return read_result(entry.path, scorers.lookup)
     except OSError as err:
         raise ContentError([_problem(entry.path, f"cannot read: {err.strerror}")]) from None
-
-
-def agency_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def collect(paths: Iterable[Path], questionnaire: str | None = None, *, signed_only: bool = False) -> Collection:

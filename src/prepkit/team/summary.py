@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from prepkit.content.models import Questionnaire
+from prepkit.scoring import shown_score
+from prepkit.spreadsheet import spreadsheet_cell
 from prepkit.team.rollup import AgencyState, Collection
 
 
@@ -151,11 +153,11 @@ def _five_numbers(values: list[float]) -> dict[str, float | None]:
     else:
         q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
     return {
-        "min": round(min(values), 1),
-        "q1": round(q1, 1),
-        "median": round(median, 1),
-        "q3": round(q3, 1),
-        "max": round(max(values), 1),
+        "min": shown_score(min(values)),
+        "q1": shown_score(q1),
+        "median": shown_score(median),
+        "q3": shown_score(q3),
+        "max": shown_score(max(values)),
     }
 
 
@@ -200,12 +202,14 @@ def _movement(states: list[AgencyState]) -> Movement:
         if state.previous is None or before is None or after is None:
             no_previous += 1
             continue
+        # the delta of the shown scores, as `compare` gives it: a reader who subtracts gets the same number
+        shown_before, shown_after = shown_score(before), shown_score(after)
         moves.append(
             Move(
                 agency=state.agency,
-                before=round(before, 1),
-                after=round(after, 1),
-                delta=round(after - before, 1),
+                before=shown_before,
+                after=shown_after,
+                delta=shown_score(shown_after - shown_before),
                 level_before=state.previous.level,
                 level_after=state.latest.level,
                 date_before=str(state.previous_date),
@@ -259,14 +263,5 @@ def rollup_csv(rollup: Rollup, *, named: bool = False) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for row in rollup_rows(rollup, named=named):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([spreadsheet_cell(v) for v in row])
     return buffer.getvalue()
-
-
-def _cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula (=, +, -, @) is quoted; numbers stay numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
