@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pexpect
 
-from conftest import FIXTURES, run_prepkit
+from conftest import FIXTURES
+from conftest import run_process as run_prepkit
 
 DRILL = str(FIXTURES / "assess" / "drill.yaml")
 ANSWER = "Answer"

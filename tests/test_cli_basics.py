@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import PACK, run_prepkit
+from conftest import PACK
+from conftest import run_process as run_prepkit
 
 
 def test_version_matches_package_metadata() -> None:

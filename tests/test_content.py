@@ -8,14 +8,13 @@ package's numbers against an independent reading of the spec's scoring rules.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
 
+from conftest import run_prepkit
 from prepkit.content.answers import load_answers
 from prepkit.content.applicability import applicability
 from prepkit.content.models import Answer
@@ -433,20 +432,12 @@ def test_example_answers_score(name):
 
 def test_example_scores_through_the_cli():
     for name in EXAMPLE_FILES:
-        result = subprocess.run(
-            [sys.executable, "-m", "prepkit", "score", str(EXAMPLES / name), "--json"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=REPO,
-        )
+        result = run_prepkit("score", str(EXAMPLES / name), "--json", cwd=REPO)
         assert result.returncode == 0, result.stderr
         assert '"complete": true' in result.stdout
 
 
 def test_validate_all_content_through_the_cli():
     files = [str(p) for p in [*questionnaire_paths(), LIBRARY_FILE, *sorted(EXAMPLES.glob("*.yaml"))]]
-    result = subprocess.run(
-        [sys.executable, "-m", "prepkit", "validate", *files], capture_output=True, text=True, timeout=120, cwd=REPO
-    )
+    result = run_prepkit("validate", *files, cwd=REPO)
     assert result.returncode == 0, result.stderr + result.stdout

@@ -269,3 +269,19 @@ def test_the_same_answers_file_given_twice_is_refused(tmp_path: Path) -> None:
     proc = run_prepkit("merge", str(a), str(b), str(tmp_path / "." / a.name), "--no-save")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "is given more than once" in proc.stderr and str(a.resolve()) in proc.stderr
+
+
+def test_disagreements_on_questions_that_no_longer_apply_are_dropped() -> None:
+    # Three say there are no schools; two who say there are disagree wildly on the floor plans. The
+    # consensus (no schools) makes the floor-plan question not apply: nothing to discuss about it.
+    no_schools = full(**{"has-schools": "no", "schools-maps": None, "schools-drills": None})
+    members = [member(no_schools, name) for name in ("A", "B", "C")]
+    members += [
+        member(full(**{"schools-maps": 0, "schools-drills": None}), "D"),
+        member(full(**{"schools-maps": 3, "schools-drills": 0}), "E"),
+    ]
+    merged = merge_team(members)
+    assert merged.team is not None
+    assert merged.answers["has-schools"].choice == "no"
+    assert [d.question for d in merged.team.disagreements] == ["has-schools"]
+    assert [i.question for i in discussion_items(MINI, merged)] == ["has-schools"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_prepkit
+from conftest import run_process as run_prepkit
 
 
 def bomb() -> str:

@@ -21,7 +21,8 @@ import pytest
 from generated import MB, answers_text, huge_file, questionnaire_text
 from hostile_cases import CASES, HOSTILE_MARKUP, Case
 
-from conftest import PACK, run_prepkit
+from conftest import PACK
+from conftest import run_process as run_prepkit
 
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"
