@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 from pathlib import Path
 
@@ -191,3 +192,74 @@ def test_delete_only_touches_results_in_the_store(store: Store, tmp_path: Path) 
     store.delete(result.id)
     assert not path.exists() and outside.exists()
     assert len(list(store.snapshots_dir.iterdir())) == 1
+
+
+def _edit_stored(path: Path, edit: object) -> str:
+    """Rewrite a stored result as a hand edit would (the edit function changes the parsed data)."""
+    data = json.loads(path.read_text())
+    edit(data)  # type: ignore[operator]
+    text = json.dumps(data, indent=1)
+    path.write_text(text)
+    return text
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_a_saved_na_where_the_question_takes_none_is_refused_on_reading(store: Store) -> None:
+    from conftest import run_prepkit
+
+    _, path = save_result(store)
+
+    def na_policy(data: dict) -> None:  # planning-policy has `na: false`
+        data["answers"]["planning-policy"] = {"kind": "na"}
+
+    text = _edit_stored(path, na_policy)
+    with pytest.raises(ContentError, match="planning-policy") as refused:
+        Store(store.root).load(path)
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.line) == (str(path), _line_of(text, '"planning-policy"'))
+    proc = run_prepkit("score", str(path), "--json")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith(f"{path}:{problem.line}:") and "Traceback" not in proc.stderr
+
+
+def test_a_stored_answer_off_the_scale_is_refused_by_score(store: Store) -> None:
+    """A result in the store (not an exported file) hand-edited to the value 99: no score of 1505.6."""
+    from conftest import run_prepkit
+
+    result, path = save_result(store)
+
+    def ninety_nine(data: dict) -> None:
+        data["answers"]["planning-policy"]["value"] = 99
+
+    text = _edit_stored(path, ninety_nine)
+    for ref in (result.id, str(path), "latest"):
+        proc = run_prepkit("score", ref, "--json")
+        assert proc.returncode == 1, (ref, proc.stdout)
+        assert proc.stdout == ""
+        line = _line_of(text, '"planning-policy"')
+        assert re.match(rf"{re.escape(str(path))}:{line}:\d+: .*99 is not on the scale", proc.stderr), proc.stderr
+    assert run_prepkit("validate", str(path)).returncode == 1
+
+
+def test_an_edited_embedded_snapshot_is_checked_against_the_hash(store: Store) -> None:
+    """A hand-edited result that carries its own snapshot, with the level thresholds lowered: refused."""
+    from conftest import run_prepkit
+
+    result, path = save_result(store)
+
+    def forge(data: dict) -> None:
+        snapshot = json.loads(result_json(result))["snapshot"]
+        for level in snapshot["questionnaire"]["levels"][1:]:
+            level["min"] = 1  # every agency "established"
+        data["snapshot"] = snapshot
+
+    text = _edit_stored(path, forge)
+    with pytest.raises(ContentError, match="does not match the questionnaire snapshot in this file") as refused:
+        Store(store.root).load(path)
+    assert refused.value.problems[0].line == _line_of(text, '"hash"')
+    proc = run_prepkit("score", result.id)
+    assert proc.returncode == 1 and "does not match" in proc.stderr
+    assert "Established" not in proc.stdout

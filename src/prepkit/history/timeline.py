@@ -100,9 +100,12 @@ def _one_group(entries: list[Entry], what: str) -> list[Entry]:
 
 def relative_result(store: Store, ref: str, agency: str | None = None, questionnaire: str | None = None) -> Entry:
     """The latest complete result, or the one before it ('previous'), of one agency and questionnaire."""
-    entries, _ = load_history(store, agency, questionnaire)
+    entries, skipped = load_history(store, agency, questionnaire)
     complete = _one_group([e for e in entries if e.card.complete], ref)
     wanted = 1 if ref == "latest" else 2
+    if len(complete) < wanted and skipped:
+        # the result meant may be one that failed the gate: name what is wrong with each, as FILE:LINE:COL
+        raise ContentError([problem for err in skipped for problem in err.problems])
     if len(complete) < wanted:
         named = " / ".join(filter(None, [agency, questionnaire]))
         scope = f" for {named}" if named else ""
