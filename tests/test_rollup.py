@@ -128,16 +128,29 @@ def test_results_merged_into_a_team_result_are_left_out(tmp_path: Path) -> None:
     assert rollup.movement.no_previous == 1  # a member's own result is not taken as the team's previous one
 
 
+def _path_of(store: Path, agency: str, date: dt.date) -> Path:
+    (path,) = [
+        path
+        for path, r in Store(store).scan()
+        if isinstance(r, Result) and r.agency == agency and r.date == date and r.status == "complete"
+    ]
+    return path
+
+
 def test_folders_of_exported_results_and_duplicates(tmp_path: Path, region: Path) -> None:
     exported = tmp_path / "exported"
     exported.mkdir()
     result = save(tmp_path / "elsewhere", "Foxtrot PD", answers(3, 1), 4)
     (exported / "foxtrot.json").write_bytes(result_json(result))  # embeds its snapshot
-    copy = next((region / "results").glob("*.json"))
+    # Bravo's latest complete result, by name: a glob's first file could be Alpha's in-progress one
+    copy = _path_of(region, "Bravo PD", dt.date(2026, 1, 10))
     (exported / "copy.json").write_bytes(result_json(Store(region).load(copy)))
     rollup = build_rollup(collect([region, exported]))
     assert rollup.agencies == 5 and rollup.files == 10
     assert sum(level.agencies for level in rollup.levels) == 5
+    # the copy is the same result: counted once, and never Bravo's own previous result
+    m = rollup.movement
+    assert (m.improved, m.slipped, m.unchanged, m.no_previous) == (1, 1, 1, 2)
     bare = tmp_path / "bare"
     bare.mkdir()
     (bare / "lonely.json").write_bytes(copy.read_bytes())  # no snapshot inside and none beside it
@@ -225,3 +238,61 @@ def test_the_fast_scorer_gives_the_numbers_of_scoring_score(
     assert summary.score == card.score and summary.level == card.level
     assert summary.domains == tuple(d.score for d in card.domains)
     assert sorted(summary.gaps) == sorted(g.question for g in card.gaps)
+
+
+def test_movement_is_measured_from_the_previous_result_not_the_oldest(tmp_path: Path) -> None:
+    store = tmp_path / "s"
+    save(store, "Golf PD", answers(0, 0), 1)  # oldest: 0
+    save(store, "Golf PD", answers(3, 1), 5)  # previous: 100
+    save(store, "Golf PD", answers(2, 0), 10)  # latest: 44.4
+    (move,) = build_rollup(collect([store])).movement.moves
+    assert (move.before, move.after, move.date_before) == (100.0, 44.4, "2026-01-05")
+    assert move.delta == -55.6
+
+
+def test_csv_defuses_every_formula_start_in_any_column(tmp_path: Path) -> None:
+    from prepkit.spreadsheet import FORMULA_START, spreadsheet_cell
+
+    assert sorted(FORMULA_START) == sorted(["=", "+", "-", "@", "\t", "\r"])
+    # a carriage return never gets this far (the gate refuses control characters); the rest can
+    starts = ["=", "+", "-", "@", "\t"]
+    for i, start in enumerate(starts):
+        save(tmp_path / "s", f"{start}cmd|' /C calc'!A{i}", answers(0, 1), 1)
+        save(tmp_path / "s", f"{start}cmd|' /C calc'!A{i}", answers(3, 1), 2)
+    text = rollup_csv(build_rollup(collect([tmp_path / "s"])), named=True)
+    agencies = [row[1] for row in csv.reader(io.StringIO(text)) if row[0] == "agency"]
+    assert sorted(agencies) == sorted(f"'{start}cmd|' /C calc'!A{i}" for i, start in enumerate(starts))
+    assert [spreadsheet_cell(v) for v in (-1.5, 0, True, None, "plain", "-x", "\rx")] == [
+        -1.5,
+        0,
+        "yes",
+        "",
+        "plain",
+        "'-x",
+        "'\rx",
+    ]
+
+
+def test_rollup_json_of_a_folder_of_hostile_results_is_valid_json(tmp_path: Path) -> None:
+    """Each hostile result of the corpus as the newest file of a roll-up folder: named on standard error,
+    skipped, counted, and the output strict JSON (no NaN, no Infinity) whatever the file holds."""
+    import shutil
+
+    cases = Path(__file__).parent / "hostile" / "cases"
+    hostile = [p for p in sorted(cases.glob("res-*.json")) if not p.stem.endswith("-ok")]
+    assert len(hostile) > 20 and any("nan" in p.name for p in hostile)
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in rollup --json")
+
+    for i, path in enumerate(hostile):
+        store, folder = tmp_path / f"store-{i}", tmp_path / f"exported-{i}"
+        save(store, "Hotel PD", answers(3, 1), 1)
+        folder.mkdir()
+        shutil.copy(path, folder / path.name)
+        proc = run_prepkit("rollup", str(store), str(folder), "--json", "--named", "--questionnaire", "mini")
+        assert proc.returncode == 0, (path.name, proc.stderr)
+        data = json.loads(proc.stdout, parse_constant=refuse)
+        assert (data["files"], data["skipped"], data["agencies"]) == (2, 1, 1), (path.name, proc.stderr)
+        assert proc.stderr.startswith(str(folder / path.name)) and "(skipped)" in proc.stderr
+        assert "Traceback" not in proc.stderr

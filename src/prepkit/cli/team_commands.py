@@ -75,6 +75,7 @@ def merge(
                 },
                 indent=2,
                 ensure_ascii=False,
+                allow_nan=False,
             )
         )
         return
@@ -165,7 +166,8 @@ def rollup(
         write_report(result, output, kind, named=named)
         print(f"Wrote {output}", file=sys.stderr if (json_output or csv_output) else sys.stdout)
     if json_output:
-        print(json.dumps(rollup_json(result, named=named), indent=2, ensure_ascii=False))
+        # allow_nan=False: never NaN or Infinity, which are not JSON (the gate keeps them out of results)
+        print(json.dumps(rollup_json(result, named=named), indent=2, ensure_ascii=False, allow_nan=False))
     elif csv_output:
         sys.stdout.write(rollup_csv(result, named=named))
     elif output is None:
