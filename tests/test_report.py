@@ -351,3 +351,36 @@ def test_resources_are_cited_by_short_title_and_listed_in_full() -> None:
     resources = html.split('id="resources"', 1)[1]
     assert "Resources: A Mini Guide &amp; Checklist" in plan
     assert '<p class="res-title">A Mini Guide &amp; Checklist</p>' in resources
+
+
+def test_strongest_and_weakest_domains_and_the_critical_gap_counts() -> None:
+    result = mini_result()
+    context = build_context(result)
+    # planning 100 * (2 * 2/3 + 1) / 3 = 77.8, schools 50.0
+    assert [d.id for d in context.strongest] == ["planning"]
+    assert [d.id for d in context.weakest] == ["schools"]
+    card = score(questionnaire_of(result), result.answers)
+    critical = [g.question for g in card.gaps if g.critical]
+    assert critical and len(critical) < len(card.gaps)  # some gaps are not critical: the count must tell
+    assert context.critical_gaps == len(critical)
+    per_domain = {d.id: (d.gaps, d.critical_gaps) for d in context.domains}
+    assert per_domain == {
+        d.id: (sum(g.domain == d.id for g in card.gaps), sum(g.domain == d.id and g.critical for g in card.gaps))
+        for d in card.domains
+    }
+    html = render_report_html(result)
+    figure = f'<span class="kf-value">{len(critical)}</span><span class="kf-label">Critical gaps</span>'
+    assert figure in html
+
+
+def test_a_trend_needs_three_results_two_are_a_comparison() -> None:
+    base = mini_result()
+    earlier = [
+        mini_result(**{"planning-policy": Answer(kind="value", value=v)}).model_copy(
+            update={"date": dt.date(2024 + i, 5, 1)}
+        )
+        for i, v in enumerate((0, 1))
+    ]
+    assert build_context(base, history=earlier[1:]).trend is None
+    trend = build_context(base, history=earlier).trend
+    assert trend is not None and trend.dates == ["2024-05-01", "2025-05-01", base.date.isoformat()]
