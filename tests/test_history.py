@@ -177,3 +177,24 @@ def test_delete_can_remove_a_damaged_file_by_name(store: Store) -> None:
     bad.write_text("{")
     proc = run_prepkit("delete", "broken-one", "--yes")
     assert proc.returncode == 0 and "unreadable" in proc.stdout and not bad.exists()
+
+
+def test_latest_and_previous_name_a_result_for_score_report_export_and_compare(store: Store, tmp_path: Path) -> None:
+    save_result(store, date=dt.date(2026, 1, 16), drop=("planning-review",))  # in progress: never named
+    first, _ = save_result(store, date=dt.date(2026, 1, 15))
+    second, _ = save_result(store, V2_ANSWERS)
+    for ref, wanted in (("latest", second), ("previous", first)):
+        named = run_prepkit("score", ref, "--json")
+        by_id = run_prepkit("score", wanted.id, "--json")
+        assert named.returncode == 0, named.stderr
+        assert json.loads(named.stdout) == json.loads(by_id.stdout)
+        exported = run_prepkit("export", ref, "--format", "json", "--what", "result")
+        assert exported.returncode == 0, exported.stderr
+        assert json.loads(exported.stdout)["id"] == wanted.id
+    report = tmp_path / "latest.html"
+    proc = run_prepkit("report", "latest", "-o", str(report), "--compare-to", "previous")
+    assert proc.returncode == 0, proc.stderr
+    assert "Change since 2026-01-15" in report.read_text()
+    both = run_prepkit("compare", "previous", "latest", "--json")
+    assert both.returncode == 0, both.stderr
+    assert json.loads(both.stdout) == json.loads(run_prepkit("compare", first.id, second.id, "--json").stdout)

@@ -41,7 +41,7 @@ def print_rollup(rollup: Rollup, *, named: bool = False) -> None:
                 move.agency,
                 fmt(move.before),
                 fmt(move.after),
-                f"{move.delta:+.1f}",
+                fmt(move.delta, signed=True),
                 f"{move.level_before or '—'} → {move.level_after or '—'}",
             )
         out.print(moves)
