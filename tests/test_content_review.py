@@ -1,7 +1,7 @@
 """The bundled content holds to the command-staff review of issue 13.
 
-These tests read the YAML files directly (yaml.safe_load) and drive the CLI through subprocess, so they
-do not depend on the package's internal layout:
+These tests read the YAML files directly (yaml.safe_load) and drive the CLI (conftest.run_prepkit, in
+this process), so they do not depend on the package's internal layout:
 - no critical question may be answered N/A;
 - every scored question's help says what "Fully in place" (or "Yes") means for it, and capacity
   questions also say what "Partially in place" means; the scale's own descriptions stay generic;
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 import yaml
+
+from conftest import Ran, run_prepkit
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONNAIRES = REPO / "questionnaires"
@@ -96,10 +96,8 @@ def scale_of(data: dict, question: dict) -> list[dict]:
     return data["scales"][question.get("scale", data.get("default_scale"))]
 
 
-def prepkit(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "prepkit", *args], capture_output=True, text=True, timeout=180, cwd=REPO
-    )
+def prepkit(*args: str) -> Ran:
+    return run_prepkit(*args, cwd=REPO)
 
 
 # ---------------------------------------------------------------------------------- questionnaires
