@@ -319,3 +319,16 @@ def test_build_packet_is_reproducible(hermetic: Path) -> None:
     with_plan = build_packet(signed, public_summary=b"%PDF-1.7", plan_csv=b"item,domain\r\n", now=when)
     with zipfile.ZipFile(io.BytesIO(with_plan)) as archive:
         assert "plan.csv" in archive.namelist()
+
+
+def test_sign_and_packet_take_latest(hermetic: Path, tmp_path: Path) -> None:
+    store = Store(hermetic)
+    save_result(store, agency="Test Town Police Department")
+    latest, path = save_result(store)
+    code, out, err = invoke("sign", "latest", "--name", "Chief Ana Ruiz", "--title", "Chief of Police")
+    assert code == 0, err
+    assert f"Signed {latest.id}" in out and store.load(path).approval is not None
+    target = tmp_path / "board.prepkit"
+    code, out, err = invoke("packet", "latest", "-o", str(target))
+    assert code == 0, err
+    assert target.is_file()

@@ -15,7 +15,7 @@ from prepkit.errors import UsageError
 @app.command()
 @handled
 def sign(
-    result: Annotated[str, typer.Argument(help="A result in the store (id or path).")],
+    result: Annotated[str, typer.Argument(help="A result in the store (id, path, or 'latest'/'previous').")],
     name: Annotated[str, typer.Option("--name", help='Who approves the result, e.g. "Chief Ana Ruiz".')],
     title: Annotated[str, typer.Option("--title", help='Their title, e.g. "Chief of Police".')],
     date: Annotated[
@@ -40,9 +40,10 @@ def sign(
             when = dt.date.fromisoformat(date)
         except ValueError:
             raise UsageError(f"--date '{date}' is not a date (YYYY-MM-DD)") from None
+    from prepkit.history.timeline import find_result, is_relative
+
     the_store = Store(default_store_dir(store))
-    path = the_store.find_id(result)
-    subject = the_store.load(path)
+    subject = find_result(the_store, result) if is_relative(result) else the_store.load(the_store.find_id(result))
     before = subject.approval
     signed = sign_result(subject, name, title, when)
     the_store.save(signed, replace=True)
@@ -57,7 +58,7 @@ def sign(
 @app.command()
 @handled
 def packet(
-    result: Annotated[str, typer.Argument(help="A signed result (id or path).")],
+    result: Annotated[str, typer.Argument(help="A signed result (id, path, or 'latest'/'previous').")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The packet file to write (*.prepkit, a zip).")],
     marking: Annotated[
         str | None, typer.Option("--marking", help="The public summary's marking [default: none].")
@@ -69,11 +70,12 @@ def packet(
     summary PDF, the improvement plan's CSV if there is one, and a manifest of SHA-256 hashes."""
     from prepkit import console
     from prepkit.fsutil import write_private
+    from prepkit.history.timeline import find_result
     from prepkit.report.board import make_packet
     from prepkit.results.store import Store, default_store_dir
 
     the_store = Store(default_store_dir(store))
-    subject = the_store.load(the_store.find(result))
+    subject = find_result(the_store, result)
     messages: list[str] = []
     data = make_packet(subject, marking=marking, messages=messages)
     for message in messages:

@@ -19,7 +19,7 @@ from prepkit.report import charts
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result
-from prepkit.scoring import Scorecard, format_score, score, scorecard_json
+from prepkit.scoring import Scorecard, format_score, score, scorecard_json, shown_score
 from prepkit.team.merge import DiscussionItem, discussion_items
 
 Audience = Literal["full", "public"]
@@ -316,9 +316,10 @@ def build_context(
     labels = {level.id: level.label for level in q.levels}
     domains = _domains(q, result, card, data, labels)
     assessed = [d for d, s in zip(domains, card.domains, strict=True) if s.score is not None]
-    raw = {s.id: s.score for s in card.domains if s.score is not None}
-    best = max((raw[d.id] for d in assessed), default=None)
-    worst = min((raw[d.id] for d in assessed), default=None)
+    raw = {s.id: s.score for s in card.domains}
+    assessed_scores = [s.score for s in card.domains if s.score is not None]
+    best = max(assessed_scores, default=None)
+    worst = min(assessed_scores, default=None)
     gaps = _gaps(q, result, card, data)
     # Local time: the reader's clock (TZ), with its offset in the machine-readable form.
     when = (now or dt.datetime.now(dt.UTC)).astimezone().replace(microsecond=0)
@@ -562,7 +563,7 @@ def _gaps(q: Questionnaire, result: Result, card: Scorecard, data: Any) -> list[
                 priority=f"{shown['priority']:g}",
                 opens=opens,
                 resources=[_resource(q.library[r]) for r in gap.resources if r in q.library],
-                gain_value=round(gain, 1),
+                gain_value=shown_score(gain),
             )
         )
     return views
