@@ -19,3 +19,8 @@ def spreadsheet_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def unguarded(text: str) -> str:
+    """The text that spreadsheet_cell quoted, as it was (a round trip through a spreadsheet gives it back)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text

@@ -7,6 +7,7 @@ from prepkit.cli import (  # noqa: F401  (each module registers its commands)
     board_commands,
     core_commands,
     history_commands,
+    plan_commands,
     report_commands,
     team_commands,
 )

@@ -61,7 +61,11 @@ def match_questions(before: Questionnaire, after: Questionnaire) -> dict[str, st
     never matched away by another question that (wrongly) also lists that id in `replaces`.
     Each BEFORE question is matched at most once.
     """
-    before_ids = {question.id for _, question in before.questions()}
+    return match_ids({question.id for _, question in before.questions()}, after)
+
+
+def match_ids(before_ids: set[str], after: Questionnaire) -> dict[str, str]:
+    """match_questions for any set of earlier ids (the improvement plan's items, say)."""
     after_questions = [question for _, question in after.questions()]
     matches = {question.id: question.id for question in after_questions if question.id in before_ids}
     taken = set(matches.values())
