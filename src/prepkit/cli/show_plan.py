@@ -19,6 +19,7 @@ def print_plan(plan: Plan, today: dt.date) -> None:
         out.print("No items: the latest result has no gaps.")
     else:
         table = Table("#", "item", "status", "owner", "due", "flags", "action")
+        table.columns[1].overflow = "fold"  # never cut an id: people copy it into `plan set`
         for number, item in enumerate(plan.items, 1):
             marks = flags(item, today)
             table.add_row(
@@ -38,8 +39,8 @@ def print_item(plan: Plan, item: Item, today: dt.date) -> None:
     out = console.out()
     row = text_row(item, today)
     for column in COLUMNS:
-        out.print(console.bold(f"{column}: ", row[column]))
+        out.print(console.bold(f"{column}: ", row[column]), soft_wrap=True)
     entries = item_log(plan, item.item)
     out.print(console.bold(f"Log ({len(entries)} entries)"))
     for entry in entries:
-        out.print("  " + describe(entry))
+        out.print("  " + describe(entry), soft_wrap=True)
