@@ -62,8 +62,10 @@ def history(
         print(json.dumps(history_json(entries), indent=2, ensure_ascii=False))
         return
     from prepkit.cli.show_history import print_history
+    from prepkit.plan.changelog import now_local
+    from prepkit.plan.planfile import counts_by_result
 
-    print_history(entries, st)
+    print_history(entries, st, counts_by_result(st, entries, at=now_local()))
 
 
 @app.command()

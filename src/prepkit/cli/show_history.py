@@ -36,7 +36,14 @@ def _carried_note(entry: Entry) -> str:
     return str(carried) if carried else ""
 
 
-def print_history(entries: list[Entry], store: Store) -> None:
+def _plan_note(counts: dict[str, int] | None) -> str:
+    if counts is None:
+        return ""
+    return f"{counts.get('open', 0)}/{counts.get('done', 0)}/{counts.get('verified', 0)}"
+
+
+def print_history(entries: list[Entry], store: Store, plan_counts: dict[str, dict[str, int]] | None = None) -> None:
+    """plan_counts: result id -> the improvement plan's counts once that result moved it forward."""
     out = console.out()
     if not entries:
         out.print(f"No results in {store.results_dir!s}.")
@@ -44,6 +51,7 @@ def print_history(entries: list[Entry], store: Store) -> None:
     one_agency = all(same_agency(e.result.agency, entries[0].result.agency) for e in entries)
     notes = [_carried_note(e) for e in entries]
     signers = [_signed_by(e) for e in entries]
+    plans = [_plan_note((plan_counts or {}).get(e.result.id)) for e in entries]
     columns = [
         "date",
         *([] if one_agency else ["agency"]),
@@ -54,6 +62,7 @@ def print_history(entries: list[Entry], store: Store) -> None:
         "id",
         *(["signed by"] if any(signers) else []),
         *(["carried, unchecked"] if any(notes) else []),
+        *(["plan: open/done/verified"] if any(plans) else []),
     ]
     whose = f" of {entries[0].result.agency}" if one_agency else ""
     count = f"{len(entries)} result{'s' if len(entries) != 1 else ''}"
@@ -61,7 +70,7 @@ def print_history(entries: list[Entry], store: Store) -> None:
     for column in columns:
         # never cut an id or a level with an ellipsis: people copy ids into `compare` and `delete`
         table.add_column(column, overflow="fold")
-    for e, note, signer in zip(entries, notes, signers, strict=True):
+    for e, note, signer, plan in zip(entries, notes, signers, plans, strict=True):
         r = e.result
         cells = [
             r.date.isoformat(),
@@ -72,7 +81,12 @@ def print_history(entries: list[Entry], store: Store) -> None:
             level_label(e.questionnaire, e.card.level),
             r.id,
         ]
-        table.add_row(*cells, *([signer] if any(signers) else []), *([note] if any(notes) else []))
+        table.add_row(
+            *cells,
+            *([signer] if any(signers) else []),
+            *([note] if any(notes) else []),
+            *([plan] if any(plans) else []),
+        )
     out.print(table)
     if one_agency:
         _print_trends(entries)

@@ -119,3 +119,14 @@ def existing_plan(store: Store, agency: str, questionnaire: str, *, at: dt.datet
     for entry in newer_results(plan, [e for e in entries if e.card.complete]):
         move_forward(plan, entry, at)
     return plan
+
+
+def counts_by_result(store: Store, entries: list[Entry], *, at: dt.datetime) -> dict[str, dict[str, int]]:
+    """Result id -> the plan's counts per status just after that result moved it (for `history`)."""
+    out: dict[str, dict[str, int]] = {}
+    groups = {(_normal(e.result.agency), e.result.questionnaire.id): e.result.agency for e in entries}
+    for (_, qid), agency in groups.items():
+        plan = existing_plan(store, agency, qid, at=at)
+        if plan is not None:
+            out.update({cycle.result: cycle.counts for cycle in plan.cycles})
+    return out

@@ -115,6 +115,8 @@ def plan_xlsx(plan: Plan, today: dt.date) -> bytes:
         validation.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(validation)
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"  # printed: the header on every page, in landscape
+    ws.page_setup.orientation = "landscape"
     ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{last}"
     wb.properties.creator = "prepkit"
     wb.properties.title = f"Improvement plan: {plan.agency} ({plan.questionnaire})"
