@@ -113,3 +113,35 @@ def test_libreoffice_reads_the_workbook(tmp_path: Path, hermetic: Path) -> None:
     text = (tmp_path / "out" / "plan.csv").read_text(encoding="utf-8", errors="replace")
     assert text.startswith("item,domain,capability,finding,priority,critical,action,element,owner")
     assert "planning-policy" in text and "2026-11-25" in text
+
+
+def test_rerun_from_previous_says_which_items_the_plan_marks_done(hermetic: Path, tmp_path: Path) -> None:
+    import pexpect
+
+    from prepkit.plan.changelog import now_local
+    from test_assess_pty import DRILL, answer, spawn
+
+    last_year = tmp_path / "last-year.yaml"
+    last_year.write_text(
+        f"questionnaire: {DRILL}\nagency: Test Town PD\ndate: 2025-11-01\nanswers:\n  has-schools: 'no'\n"
+        "  agency-size: small\n  planning-policy: 2\n  planning-review: 0\n  planning-mutual-aid: 3\n"
+        "  planning-medical: 0\n  training-basic: 3\n  training-joint: 1\n  training-command: 2\n"
+    )
+    assert prepkit(hermetic, "assess", DRILL, "--answers", str(last_year), "--no-report").returncode == 0
+    done = prepkit(hermetic, "plan", "set", "planning-policy", "--status", "done", "--owner", "Lt. Ames")
+    assert done.returncode == 0, done.stderr
+    assert prepkit(hermetic, "plan", "set", "planning-review", "--status", "in-progress").returncode == 0
+    child = spawn(hermetic, "assess", DRILL, "--from", "previous", "--agency", "Test Town PD", "--respondent", "")
+    answer(child, "Profile 1/2", "")
+    answer(child, "Profile 2/2", "")
+    child.expect_exact("Planning 1/4")
+    today = now_local().date().isoformat()
+    child.expect_exact(f"the plan marks this done on {today}, owner Lt. Ames: confirm the new answer")
+    child.expect(r"Answer( \[[^\]]*\])?: ")
+    child.sendline("")
+    child.expect_exact("Planning 2/4")
+    child.expect(r"Answer( \[[^\]]*\])?: ")
+    assert "the plan marks" not in child.before  # in progress, not done: nothing to confirm
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()

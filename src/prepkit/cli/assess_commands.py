@@ -210,6 +210,8 @@ def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen:
     interview = Interview(
         q, autosave.result.answers, confirming=rerun, start="beginning" if rerun and not autosave.saved else "resume"
     )
+    if rerun:
+        screen.plan_notes = _plan_notes(autosave.store, autosave.result.agency, q)
     unchecked = [qid for qid, p in autosave.result.provenance.items() if p == "carried"]
     if rerun and autosave.saved and unchecked:
         interview.go_to(unchecked[0])  # a resumed rerun continues at the first answer not yet checked
@@ -242,6 +244,16 @@ def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen:
     path = save(interview.final_answers(), complete=True)
     screen.saved(path)
     _finish(autosave.store, autosave.result, output, no_report)
+
+
+def _plan_notes(store: Store, agency: str, q: Questionnaire) -> dict[str, str]:
+    """The improvement plan's items marked done, to confirm in a rerun; none when there is no readable plan."""
+    from prepkit.plan.changelog import now_local
+    from prepkit.plan.planfile import existing_plan
+    from prepkit.plan.reminders import done_reminders
+
+    plan = existing_plan(store, agency, q.id, at=now_local())
+    return {} if plan is None else done_reminders(plan, q)
 
 
 def _save(

@@ -45,6 +45,7 @@ class Screen:
     def __init__(self, out: Console) -> None:
         self.out = out
         self.utf = out.encoding.lower().startswith("utf")
+        self.plan_notes: dict[str, str] = {}  # question id -> what the improvement plan says of it
 
     # ----- reading -----
 
@@ -181,6 +182,8 @@ class Screen:
         if isinstance(question, Question) and question.critical:
             text.append(" (critical)", style="magenta")
         self.out.print(text)
+        if item.id in self.plan_notes:
+            self.out.print(Text(self.plan_notes[item.id], style="yellow"))
         current = interview.answers.get(item.id)
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
