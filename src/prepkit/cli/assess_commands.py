@@ -335,7 +335,7 @@ def write_report_for(
     if no_report:
         return None
     from prepkit.report import default_report_name, write_report
-    from prepkit.report.loading import pick_comparison
+    from prepkit.report.loading import pick_comparison, plan_at
 
     before, history, warnings = pick_comparison(store, result, "previous")
     for warning in warnings:
@@ -350,6 +350,7 @@ def write_report_for(
         compare_to=before,
         history=history,
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
+        plan=plan_at(store, result),
     )
     from rich.text import Text
 

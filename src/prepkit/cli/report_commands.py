@@ -67,7 +67,7 @@ def report(
     """Write the capacity report: scores, action plan, findings by domain, change and trend."""
     from prepkit.report import FORMATS, write_report
     from prepkit.report.context import AUDIENCES
-    from prepkit.report.loading import load_subject, pick_comparison
+    from prepkit.report.loading import load_subject, pick_comparison, plan_at
     from prepkit.results.store import Store, default_store_dir
 
     if audience not in AUDIENCES:
@@ -98,5 +98,6 @@ def report(
         pdfa=pdfa,
         audience="public" if audience == "public" else "full",
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
+        plan=plan_at(the_store, subject),
     )
     print(path)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from prepkit.errors import UsageError
 from prepkit.fsutil import write_private
@@ -18,6 +18,9 @@ from prepkit.report.html import render_html, template_dirs
 from prepkit.report.pdf import RendererUnavailable
 from prepkit.report.series import History, history_for
 from prepkit.results.model import Result
+
+if TYPE_CHECKING:
+    from prepkit.plan.model import Plan
 
 Format = Literal["pdf", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "html")
@@ -59,6 +62,7 @@ def render_report_html(
     template_dir: Path | None = None,
     audience: Audience = "full",
     plan_counts: Mapping[str, int] | None = None,
+    plan: Plan | None = None,
 ) -> str:
     if audience not in AUDIENCES:
         raise UsageError(f"unknown audience '{audience}'; allowed: {', '.join(AUDIENCES)}")
@@ -70,6 +74,7 @@ def render_report_html(
         generator=_generator(),
         audience=audience,
         plan_counts=plan_counts,
+        plan=plan,
     )
     return render_html(context, template_dir)
 
@@ -105,13 +110,15 @@ def write_report(
     on_warning: Callable[[str], None] | None = None,
     audience: Audience = "full",
     plan_counts: Mapping[str, int] | None = None,
+    plan: Plan | None = None,
 ) -> Path:
     """Write the report for result to output (atomically, owner-only) and return its path.
 
     compare_to: the earlier result to compare with; history: earlier results of the same agency and
     questionnaire (with result itself they make the trend when there are three or more).
     audience: "full" (the technical report) or "public" (levels and plain words only, for a council);
-    plan_counts: improvement-plan items by status when the agency has a plan.
+    plan_counts: improvement-plan items by status when the agency has a plan; plan: the agency's
+    improvement plan (prepkit plan), shown item by item when it stands at this result.
     Raises RendererUnavailable (exit 1) after writing the HTML report beside output when WeasyPrint's
     system libraries are missing.
     """
@@ -125,6 +132,7 @@ def write_report(
         template_dir=template_dir,
         audience=audience,
         plan_counts=plan_counts,
+        plan=plan,
     )
     if fmt == "html":
         write_private(output, html.encode())

@@ -10,17 +10,21 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from prepkit.content.applicability import applicability
 from prepkit.content.models import Answer, Domain, Question, Questionnaire, Resource
 from prepkit.history.compare import compare, comparison_json
 from prepkit.report import charts
+from prepkit.report.planview import PlanView, plan_view
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result
 from prepkit.scoring import Scorecard, format_score, score, scorecard_json, shown_score
 from prepkit.team.merge import DiscussionItem, discussion_items
+
+if TYPE_CHECKING:
+    from prepkit.plan.model import Plan
 
 Audience = Literal["full", "public"]
 AUDIENCES: tuple[Audience, ...] = ("full", "public")
@@ -284,6 +288,8 @@ class ReportContext:
     grouped: list[GapGroup] = field(default_factory=list)  # every other gap, by domain
     # Improvement-plan item counts by status (open, in-progress, done, ...), when a plan exists.
     plan_counts: dict[str, int] | None = None
+    # The agency's improvement plan at this result, when it has one (prepkit plan); not in the public report.
+    plan: PlanView | None = None
 
     @property
     def draft(self) -> bool:
@@ -305,10 +311,13 @@ def build_context(
     generator: str = "prepkit",
     audience: Audience = "full",
     plan_counts: Mapping[str, int] | None = None,
+    plan: Plan | None = None,
 ) -> ReportContext:
     """The report's view-model. audience "public" leaves out everything question-level (see _public).
 
     plan_counts: improvement-plan items by status, when the agency has a plan (None: no plan).
+    plan: the agency's improvement plan (prepkit plan), shown when it stands at this result; its
+    counts are the plan_counts when none are given.
     """
     q = questionnaire_of(result)
     card = score(q, result.answers)
@@ -330,6 +339,9 @@ def build_context(
         for i, level in enumerate(q.levels)
     ]
     lead, grouped = _plan_layout(gaps)
+    shown_plan = plan_view(plan, q, when.date()) if plan is not None and plan.result == result.id else None
+    if plan_counts is None and shown_plan is not None:
+        plan_counts = {k: v for k, v in shown_plan.counts.items() if k != "overdue"}
     context = ReportContext(
         title=f"{q.title}: {result.agency}",
         agency=result.agency,
@@ -375,6 +387,7 @@ def build_context(
         lead=lead,
         grouped=grouped,
         plan_counts=dict(plan_counts) if plan_counts is not None else None,
+        plan=shown_plan,
     )
     return _public(context) if audience == "public" else context
 
@@ -486,6 +499,7 @@ def _public(context: ReportContext) -> ReportContext:
         resources=[],
         team_respondents=[],
         disagreements=[],
+        plan=None,
     )
 
 

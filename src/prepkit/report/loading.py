@@ -6,6 +6,7 @@ from pathlib import Path
 
 from prepkit.content.answers import load_answers
 from prepkit.history.timeline import find_result
+from prepkit.plan.model import Plan
 from prepkit.report.series import history_for, same_series
 from prepkit.results.model import Result, new_result
 from prepkit.results.store import Store
@@ -40,3 +41,13 @@ def pick_comparison(store: Store, subject: Result, compare_to: str) -> tuple[Res
     if not same_series(before, subject):
         warnings.append(f"comparing with a result of another series ({before.agency}, {before.questionnaire.id})")
     return before, history.earlier, warnings
+
+
+def plan_at(store: Store, subject: Result) -> Plan | None:
+    """The agency's improvement plan when it stands at this result (moved forward in memory, never
+    written), else None: a report of an earlier result, or of an agency without a plan, shows none."""
+    from prepkit.plan.changelog import now_local
+    from prepkit.plan.planfile import existing_plan
+
+    plan = existing_plan(store, subject.agency, subject.questionnaire.id, at=now_local())
+    return plan if plan is not None and plan.result == subject.id else None
