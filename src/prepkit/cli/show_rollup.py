@@ -34,6 +34,13 @@ def print_rollup(rollup: Rollup, *, named: bool = False) -> None:
         f"Since their previous result: {m.improved} improved, {m.slipped} slipped, {m.unchanged} unchanged; "
         f"{m.no_previous} without an earlier result"
     )
+    p = rollup.plan
+    share = "—" if p.share_planned is None else f"{p.share_planned:.0%}"
+    out.print(
+        f"Improvement plans: {p.agencies_with_plan} of {rollup.agencies} agencies; {share} of critical gaps "
+        f"({p.critical_gaps_planned} of {p.critical_gaps}) have an owner and a due date; "
+        f"{p.verified_since_previous} items verified closed since the previous cycle"
+    )
     if named and m.moves:
         moves = Table("agency", "before", "after", "change", "level", title="Movement")
         for move in [x for x in m.moves if x.delta]:

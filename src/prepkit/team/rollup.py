@@ -31,6 +31,7 @@ from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_na
 from prepkit.results.model import QuestionnaireRef, Result, Snapshot, agency_key
 from prepkit.results.packet import PACKET_SUFFIX, RESULT, open_packet, read_packet
 from prepkit.scoring import level_for, plan_of
+from prepkit.team.planprogress import PlanProgress, plan_progress
 
 
 class _TeamSource(BaseModel):
@@ -228,6 +229,7 @@ class AgencyState:
     latest: Summary
     previous: Summary | None = None
     previous_date: dt.date | None = None
+    plan: PlanProgress | None = None  # the agency's improvement plan at the latest result
 
 
 @dataclass
@@ -364,6 +366,7 @@ def _score_agency(
         seen_ids.add(entry.id)
         if state is None:
             state = AgencyState(agency=result.agency, date=result.date, q=scorer.q, latest=summary)
+            state.plan = plan_progress(entry.path, result, scorer.q, summary.gaps, at=dt.datetime.now().astimezone())
         else:
             state.previous, state.previous_date = summary, result.date
             break

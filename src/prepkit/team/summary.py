@@ -71,6 +71,16 @@ class Movement(BaseModel):
     moves: list[Move]  # comparable agencies, most improved first; shown only when agencies are named
 
 
+class PlanSummary(BaseModel):
+    """The agencies' improvement plans (prepkit plan) at their latest results."""
+
+    agencies_with_plan: int
+    critical_gaps: int  # of every agency's latest result
+    critical_gaps_planned: int  # with an owner and a due date in the agency's plan
+    share_planned: float | None  # critical_gaps_planned / critical_gaps, rounded to 3; None without critical gaps
+    verified_since_previous: int  # items the latest results verified closed
+
+
 class Rollup(BaseModel):
     questionnaire: str
     title: str
@@ -84,6 +94,7 @@ class Rollup(BaseModel):
     critical_gaps: list[CommonGap]
     common_gaps: list[CommonGap]
     movement: Movement
+    plan: PlanSummary
 
 
 def build_rollup(collection: Collection, top: int = 10) -> Rollup:
@@ -103,6 +114,20 @@ def build_rollup(collection: Collection, top: int = 10) -> Rollup:
         critical_gaps=_gaps(states, reference, top, critical_only=True),
         common_gaps=_gaps(states, reference, top, critical_only=False),
         movement=_movement(states),
+        plan=_plans(states),
+    )
+
+
+def _plans(states: list[AgencyState]) -> PlanSummary:
+    progress = [s.plan for s in states if s.plan is not None]
+    critical = sum(p.critical_gaps for p in progress)
+    planned = sum(p.planned for p in progress)
+    return PlanSummary(
+        agencies_with_plan=sum(1 for p in progress if p.has_plan),
+        critical_gaps=critical,
+        critical_gaps_planned=planned,
+        share_planned=round(planned / critical, 3) if critical else None,
+        verified_since_previous=sum(p.verified for p in progress),
     )
 
 
@@ -253,6 +278,8 @@ def rollup_rows(rollup: Rollup, *, named: bool = False) -> Iterator[tuple[str, s
     movement = rollup.movement
     for measure in ("improved", "slipped", "unchanged", "no_previous"):
         yield "movement", measure, "", "agencies", getattr(movement, measure)
+    for measure, value in rollup.plan.model_dump().items():
+        yield "plan", measure, "", "value", value
     if named:
         for move in movement.moves:
             yield "agency", move.agency, move.level_after or "", "delta", move.delta
