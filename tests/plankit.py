@@ -15,7 +15,13 @@ V2 = Path(__file__).parent / "fixtures" / "history" / "v2" / "mini.yaml"
 # The first assessment: three gaps (policy 1 of 3, review No, maps Planned); drills do not apply yet.
 FIRST = {"has-schools": "yes", "planning-policy": 1, "planning-review": '"No"', "schools-maps": 1}
 # A year later: policy and review fully in place, maps only partially; drills now apply and are a gap.
-SECOND = {"has-schools": "yes", "planning-policy": 3, "planning-review": '"Yes"', "schools-maps": 2, "schools-drills": 0}
+SECOND = {
+    "has-schools": "yes",
+    "planning-policy": 3,
+    "planning-review": '"Yes"',
+    "schools-maps": 2,
+    "schools-drills": 0,
+}
 
 
 def answers_file(

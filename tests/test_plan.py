@@ -143,7 +143,7 @@ def test_moving_forward_verifies_flags_not_effective_and_opens_new_gaps(
     assert got["schools-maps"]["finding"] == "Partially in place"
     assert got["schools-drills"]["status"] == "open" and got["schools-drills"]["owner"] == ""
     assert got["planning-policy"]["owner"] == "Lt. Ames"
-    code, out, _ = invoke(runner, "plan", "show", "planning-policy", "--store", store)
+    _code, out, _ = invoke(runner, "plan", "show", "planning-policy", "--store", store)
     assert "status 'done' -> 'verified'" in out and "no longer a gap" in out
     # moving forward again with the same results changes nothing
     assert show_json(runner, first) == data
@@ -167,7 +167,7 @@ def test_follows_replaces_and_keeps_removed_items(runner: CliRunner, first: Path
     removed = got["schools-drills"]
     assert (removed["owner"], removed["status"], removed["flags"]) == ("Sgt. Vale", "open", ["removed"])
     assert got["planning-training"]["status"] == "open"
-    code, out, _ = invoke(runner, "plan", "show", "planning-annual-review", "--store", store)
+    _code, out, _ = invoke(runner, "plan", "show", "planning-annual-review", "--store", store)
     assert "the question planning-review is now planning-annual-review" in out
     assert "plan set by" in out  # the log before the rename stays with the item
 

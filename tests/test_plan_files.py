@@ -91,7 +91,9 @@ def test_csv_import_applies_all_changes_and_prints_them(runner: CliRunner, store
 
 
 def test_xlsx_is_a_spreadsheet_a_person_can_edit(runner: CliRunner, store: Path, tmp_path: Path) -> None:
-    assert run(runner, "plan", "set", "1", "--due", "2027-03-01", "--start", "2027-01-10", "--store", str(store))[0] == 0
+    assert (
+        run(runner, "plan", "set", "1", "--due", "2027-03-01", "--start", "2027-01-10", "--store", str(store))[0] == 0
+    )
     path = tmp_path / "plan.xlsx"
     code, _, err = run(runner, "plan", "export", "--format", "xlsx", "-o", str(path), "--store", str(store))
     assert code == 0, err
@@ -134,7 +136,7 @@ def test_xlsx_edited_as_excel_would(runner: CliRunner, store: Path, tmp_path: Pa
     ws["G3"] = 42  # a number typed where text belongs is text
     ws["N4"] = "'- call the vendor"  # typed with a leading apostrophe, as prepkit's own guard writes it
     wb.save(path)
-    code, out, err = run(runner, "plan", "import", str(path), "--store", str(store))
+    code, _out, err = run(runner, "plan", "import", str(path), "--store", str(store))
     assert code == 0, err
     items = plan_items(runner, store)
     assert (items["planning-policy"]["owner"], items["planning-policy"]["due"]) == ("Lt. Ames", "2027-03-01")

@@ -75,7 +75,7 @@ CSV_CASES: list[tuple[str, int, str, str, int, str]] = [
     ("status", 4, "finished", "status", 12, "status 'finished' is not one of"),
     ("status", 4, "verified", "status", 12, "only prepkit sets 'verified'"),
     ("element", 2, "money", "element", 8, "element 'money' is not one of"),
-    ("action", 3, "=HYPERLINK(\"http://x\")", "action", 7, "a formula where a value belongs"),
+    ("action", 3, '=HYPERLINK("http://x")', "action", 7, "a formula where a value belongs"),
     ("flags", 2, "removed", "flags", 16, "'flags' is read-only"),
 ]
 

@@ -50,7 +50,9 @@ def test_report_shows_the_plan_under_each_gap_and_as_an_appendix(
     assert "Sgt. Vale" in html and "due 2026-01-01" in html
     assert "done · not effective" in html
     assert 'id="improvement-plan"' in html and "Appendix: improvement plan" in html
-    assert "2 items of the plan verified closed by this assessment; 1 marked done whose gap remains." in " ".join(html.split())
+    assert "2 items of the plan verified closed by this assessment; 1 marked done whose gap remains." in " ".join(
+        html.split()
+    )
     assert "Sign the policy" in html  # the verified item's action, in the appendix
 
 

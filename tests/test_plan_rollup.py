@@ -33,5 +33,7 @@ def test_rollup_counts_planned_critical_gaps_and_verified_items(
         "verified_since_previous": 1,  # planning-review; the policy is still a gap (2 of 3)
     }
     text = runner.invoke(app, ["rollup", "--store", store])
-    assert "Improvement plans: 1 of 2 agencies; 50% of critical gaps (1 of 2) have an owner and a due date; " \
+    assert (
+        "Improvement plans: 1 of 2 agencies; 50% of critical gaps (1 of 2) have an owner and a due date; "
         "1 items verified closed since the previous cycle" in " ".join(text.stdout.split())
+    )

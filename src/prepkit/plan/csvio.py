@@ -29,7 +29,9 @@ def read_csv(path: Path) -> Sheet:
     locales save it, `;`). A cell starting with = is marked a formula: a spreadsheet would run it."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise file_problem(path, f"the file is {size / 1e6:.1f} MB; a plan file is at most {MAX_FILE_BYTES // 2**20} MiB")
+        raise file_problem(
+            path, f"the file is {size / 1e6:.1f} MB; a plan file is at most {MAX_FILE_BYTES // 2**20} MiB"
+        )
     raw = path.read_bytes()[: MAX_FILE_BYTES + 1]
     try:
         text = raw.decode("utf-8-sig")

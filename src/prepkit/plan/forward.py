@@ -84,7 +84,11 @@ def move_forward(plan: Plan, entry: Entry, at: dt.datetime) -> None:
         if new_id != item.item:
             old_id = item.item
             item.item = new_id
-            log(item, f"the question {old_id} is now {new_id} (replaces)", [Change(field="item", old=old_id, new=new_id)])
+            log(
+                item,
+                f"the question {old_id} is now {new_id} (replaces)",
+                [Change(field="item", old=old_id, new=new_id)],
+            )
         if item.removed:
             item.removed = False
             log(item, "the question is back in the questionnaire", None)
@@ -93,11 +97,12 @@ def move_forward(plan: Plan, entry: Entry, at: dt.datetime) -> None:
     gap_items: list[Item] = []
     for gap in entry.card.gaps:
         facts = _facts(q, gap)
-        item = by_id.get(gap.question)
-        if item is None:
+        known = by_id.get(gap.question)
+        if known is None:
             item = Item.model_validate({**facts, "status_date": r.date})
             log(item, f"a new gap in the result of {r.date.isoformat()}: opened", None)
         else:
+            item = known
             _refresh(item, facts)
             if item.status == "verified":
                 _set_status(item, "open", r.date, log, "the gap is back")

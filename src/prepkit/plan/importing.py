@@ -10,7 +10,7 @@ from pathlib import Path
 from prepkit.errors import ContentError, Problem, file_problem
 from prepkit.history.timeline import same_agency
 from prepkit.plan.edit import BadValue, apply, changes_of, check, parse_date
-from prepkit.plan.model import COLUMNS, DATE_COLUMNS, EDITABLE, FLAGS, Change, Item, Plan, flags, text_row
+from prepkit.plan.model import COLUMNS, DATE_COLUMNS, EDITABLE, Change, Item, Plan, flags, text_row
 from prepkit.plan.tabular import Cell, Sheet
 from prepkit.spreadsheet import unguarded
 
@@ -188,8 +188,13 @@ def check_sheet(path: Path, sheet: Sheet, plan: Plan, today: dt.date) -> list[tu
     if rows and unknown == rows:
         problems.insert(
             0,
-            Problem(where, 1, 1, f"no row is an item of the plan of {plan.agency} ({plan.questionnaire}): "
-                    "is this another agency's plan?"),
+            Problem(
+                where,
+                1,
+                1,
+                f"no row is an item of the plan of {plan.agency} ({plan.questionnaire}): "
+                "is this another agency's plan?",
+            ),
         )
     if problems:
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
@@ -200,9 +205,7 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def import_plan(
-    path: Path, plan: Plan, *, today: dt.date, at: dt.datetime, by: str | None
-) -> list[Imported]:
+def import_plan(path: Path, plan: Plan, *, today: dt.date, at: dt.datetime, by: str | None) -> list[Imported]:
     """Check the whole file, then apply every change (in memory; the caller writes the plan)."""
     wanted = check_sheet(path, read_sheet(path), plan, today)
     source = f"plan import {path.name}"

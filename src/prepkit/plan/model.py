@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PLAN_FORMAT = 1
+PLAN_FORMAT: Literal[1] = 1
 
 COLUMNS: tuple[str, ...] = (
     "item",
@@ -189,7 +189,7 @@ def status_counts(plan: Plan) -> dict[str, int]:
 
 
 def summary_line(plan: Plan, today: dt.date) -> str:
-    """"12 items: 5 open, 2 in progress, 3 done, 2 verified, 1 overdue" (deferred/dropped when any)."""
+    """ "12 items: 5 open, 2 in progress, 3 done, 2 verified, 1 overdue" (deferred/dropped when any)."""
     c = counts(plan, today)
     parts = [f"{c['open']} open", f"{c['in-progress']} in progress", f"{c['done']} done", f"{c['verified']} verified"]
     parts += [f"{c[s]} {s}" for s in ("deferred", "dropped") if c[s]]

@@ -69,9 +69,7 @@ def complete_entries(
     for e in complete:
         groups.setdefault((_normal(e.result.agency), e.result.questionnaire.id), e.result.agency)
     if len(groups) > 1:
-        listed = "; ".join(
-            f"--agency '{name}' --questionnaire {qid}" for (_, qid), name in sorted(groups.items())[:10]
-        )
+        listed = "; ".join(f"--agency '{name}' --questionnaire {qid}" for (_, qid), name in sorted(groups.items())[:10])
         more = f" (and {len(groups) - 10} more)" if len(groups) > 10 else ""
         raise UsageError(
             f"the store {store.root} holds results of more than one agency or questionnaire; name one: {listed}{more}"

@@ -8,7 +8,7 @@ from prepkit.plan.model import Plan
 
 
 def done_reminders(plan: Plan, q: Questionnaire) -> dict[str, str]:
-    """Question id (in q, following `replaces`) -> "the plan marks this done on DATE, owner X: confirm the new answer"."""
+    """Question id (in q, following `replaces`) -> "the plan marks this done on DATE, owner X: confirm ..."."""
     done = {item.item: item for item in plan.items if item.status == "done"}
     out = {}
     for question_id, item_id in match_ids(set(done), q).items():

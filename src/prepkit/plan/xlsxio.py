@@ -125,7 +125,7 @@ def plan_xlsx(plan: Plan, today: dt.date) -> bytes:
         (QUESTIONNAIRE_PROPERTY, plan.questionnaire),
         (RESULT_PROPERTY, plan.result),
     ):
-        wb.custom_doc_props.append(StringProperty(name=name, value=value))
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))  # type: ignore[attr-defined]
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -136,7 +136,9 @@ def check_archive(path: Path) -> None:
     than a plan (a zip bomb), links to other workbooks, or XML with a DOCTYPE (entity expansion)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise file_problem(path, f"the file is {size / 1e6:.1f} MB; a plan file is at most {MAX_FILE_BYTES // 2**20} MiB")
+        raise file_problem(
+            path, f"the file is {size / 1e6:.1f} MB; a plan file is at most {MAX_FILE_BYTES // 2**20} MiB"
+        )
     if not zipfile.is_zipfile(path):
         raise file_problem(path, "not an XLSX workbook (an XLSX file is a zip archive); save it as Excel Workbook")
     try:
@@ -182,7 +184,7 @@ def read_xlsx(path: Path) -> Sheet:
         raise file_problem(path, f"cannot read the workbook: {type(err).__name__}: {err}") from None
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        props = {p.name: str(p.value) for p in wb.custom_doc_props.props}
+        props = {p.name: str(p.value) for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
         header: list[str] = []
         rows: list[tuple[int, list[Cell]]] = []
         with warnings.catch_warnings():
