@@ -103,15 +103,19 @@ def open_plan(store: Store, agency: str | None, questionnaire: str | None, *, at
     return Opened(plan, path, entries, changed, skipped)
 
 
-def existing_plan(store: Store, agency: str, questionnaire: str, *, at: dt.datetime) -> Plan | None:
+def existing_plan(
+    store: Store, agency: str, questionnaire: str, *, at: dt.datetime, entries: list[Entry] | None = None
+) -> Plan | None:
     """The agency's plan as it stands, moved forward in memory only, or None when it has none (or it
-    cannot be read): for the report, the interview and `history`, which never write it."""
+    cannot be read): for the report, the interview and `history`, which never write it. entries: the
+    agency's results of this questionnaire when the caller has them (else the store is read)."""
     path = plan_path(store, agency, questionnaire)
     try:
         plan = read_plan(path)
         if plan is None:
             return None
-        entries, _ = load_history(store, agency, questionnaire)
+        if entries is None:
+            entries, _ = load_history(store, agency, questionnaire)
     except (ContentError, OSError):
         return None
     for entry in newer_results(plan, [e for e in entries if e.card.complete]):
@@ -122,9 +126,11 @@ def existing_plan(store: Store, agency: str, questionnaire: str, *, at: dt.datet
 def counts_by_result(store: Store, entries: list[Entry], *, at: dt.datetime) -> dict[str, dict[str, int]]:
     """Result id -> the plan's counts per status just after that result moved it (for `history`)."""
     out: dict[str, dict[str, int]] = {}
-    groups = {(_normal(e.result.agency), e.result.questionnaire.id): e.result.agency for e in entries}
-    for (_, qid), agency in groups.items():
-        plan = existing_plan(store, agency, qid, at=at)
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        groups.setdefault((_normal(e.result.agency), e.result.questionnaire.id), []).append(e)
+    for (_, qid), group in groups.items():
+        plan = existing_plan(store, group[0].result.agency, qid, at=at, entries=group)
         if plan is not None:
             out.update({cycle.result: cycle.counts for cycle in plan.cycles})
     return out
