@@ -232,3 +232,25 @@ def test_a_damaged_plan_file_is_named_with_exit_1(runner: CliRunner, first: Path
     code, _, err = invoke(runner, "plan", "show", "--store", str(first))
     assert code == 1
     assert err.startswith(f"{plan_file}:1:1: not a prepkit plan")
+
+
+def test_a_team_result_moves_the_plan_not_the_results_it_was_merged_from(
+    runner: CliRunner, first: Path, tmp_path: Path
+) -> None:
+    store = str(first)
+    show_json(runner, first)  # the plan, from the first result
+    # Two respondents a year later: one says the policy is fully in place, the other partially.
+    assess_file(runner, first, answers_file(tmp_path, {**FIRST, "planning-policy": 3}, date="2027-11-20"))
+    assess_file(runner, first, answers_file(tmp_path, {**FIRST, "planning-policy": 2}, date="2027-11-20"))
+    code, out, err = invoke(runner, "history", "--json", "--store", store)
+    ids = [r["id"] for r in json.loads(out)][1:]
+    code, out, err = invoke(runner, "merge", *ids, "--store", store)
+    assert code == 0, err
+    data = show_json(runner, first)
+    merged = data["result"]
+    assert merged not in ids
+    policy = items(data)["planning-policy"]
+    assert policy["status"] == "open" and policy["finding"] == "Partially in place"  # the consensus: the lower one
+    plan_file = next((first / "plans").glob("*.json"))
+    log_sources = {entry["source"] for entry in json.loads(plan_file.read_text())["log"]}
+    assert not any(i in source for i in ids for source in log_sources)

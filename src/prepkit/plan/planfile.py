@@ -58,13 +58,20 @@ class Opened:
     skipped: list[ContentError] = field(default_factory=list)
 
 
+def without_merged(entries: list[Entry]) -> list[Entry]:
+    """Leave out the results that a team result was merged from: the team result stands for them (as in
+    the roll-up), so the plan moves forward once per assessment, not once per respondent."""
+    merged = {s.result for e in entries if e.result.team for s in e.result.team.respondents if s.result}
+    return [e for e in entries if e.result.id not in merged]
+
+
 def complete_entries(
     store: Store, agency: str | None, questionnaire: str | None
 ) -> tuple[list[Entry], list[ContentError]]:
     """The complete results of the one agency and questionnaire meant; UsageError (exit 2) listing the
     choices when the store holds several and none was named, or when there is none."""
     entries, skipped = load_history(store, agency, questionnaire)
-    complete = [e for e in entries if e.card.complete]
+    complete = without_merged([e for e in entries if e.card.complete])
     groups: dict[tuple[str, str], str] = {}
     for e in complete:
         groups.setdefault((_normal(e.result.agency), e.result.questionnaire.id), e.result.agency)
@@ -118,7 +125,7 @@ def existing_plan(
             entries, _ = load_history(store, agency, questionnaire)
     except (ContentError, OSError):
         return None
-    for entry in newer_results(plan, [e for e in entries if e.card.complete]):
+    for entry in newer_results(plan, without_merged([e for e in entries if e.card.complete])):
         move_forward(plan, entry, at)
     return plan
 
