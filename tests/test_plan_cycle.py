@@ -113,6 +113,16 @@ def test_libreoffice_reads_the_workbook(tmp_path: Path, hermetic: Path) -> None:
     text = (tmp_path / "out" / "plan.csv").read_text(encoding="utf-8", errors="replace")
     assert text.startswith("item,domain,capability,finding,priority,critical,action,element,owner")
     assert "planning-policy" in text and "2026-11-25" in text
+    # Saved again by LibreOffice as XLSX, the workbook imports back as no change at all.
+    proc = subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+         "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "saved"), str(workbook)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    proc = prepkit(hermetic, "plan", "import", str(tmp_path / "saved" / "plan.xlsx"))
+    assert proc.returncode == 0, proc.stderr
+    assert "No changes" in proc.stdout
 
 
 def test_rerun_from_previous_says_which_items_the_plan_marks_done(hermetic: Path, tmp_path: Path) -> None:
