@@ -45,9 +45,9 @@ def test_report_shows_the_plan_under_each_gap_and_as_an_appendix(
     assert context.plan.by_question["schools-drills"].overdue
     assert not context.plan.by_question["schools-maps"].overdue  # done: never overdue
     html = render_report_html(latest, compare_to=earlier, plan=plan)
-    assert "Owner · due" not in html
+    assert 'class="owner-due-label"' not in html  # the empty box gives way to the plan's owner and due date
     assert '<p class="gap-plan overdue"><span class="plan-status">open · overdue</span>' in html
-    assert "Sgt. Vale" in html and "due 2026-01-01" in html
+    assert '<p class="owner-due-text overdue">Sgt. Vale<br>2026-01-01</p>' in html
     assert "done · not effective" in html
     assert 'id="improvement-plan"' in html and "Appendix: improvement plan" in html
     assert "2 items of the plan verified closed by this assessment; 1 marked done whose gap remains." in " ".join(
@@ -62,4 +62,29 @@ def test_report_without_a_plan_keeps_the_owner_box(runner: CliRunner, hermetic: 
     [entry], _ = load_history(store)
     assert plan_at(store, entry.result) is None
     html = render_report_html(entry.result)
-    assert "Owner · due" in html and "improvement-plan" not in html
+    assert 'class="owner-due-label"' in html and 'id="improvement-plan"' not in html
+
+
+def test_the_board_packet_holds_the_plan_and_the_public_summary_its_counts(
+    runner: CliRunner, hermetic: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    store = setup_store(runner, hermetic, tmp_path)
+    entries, _ = load_history(store)
+    latest = entries[-1].result
+    signed = runner.invoke(
+        app, ["sign", latest.id, "--name", "Chief Ana Ruiz", "--title", "Chief", "--store", str(hermetic)]
+    )
+    assert signed.exit_code == 0, signed.output
+    target = tmp_path / "board.prepkit"
+    made = runner.invoke(app, ["packet", latest.id, "-o", str(target), "--store", str(hermetic)])
+    assert made.exit_code == 0, made.output
+    with zipfile.ZipFile(target) as archive:
+        plan_csv = archive.read("plan.csv").decode("utf-8-sig")
+    assert plan_csv.startswith("item,domain,capability,finding,priority,critical,action,element,owner,")
+    assert "schools-drills" in plan_csv and "Sgt. Vale" in plan_csv
+    html = render_report_html(latest, audience="public", plan=plan_at(store, latest))
+    text = " ".join(html.split())
+    assert "improvement plan tracks 4 actions: 1 open, 1 done, 2 verified." in text
+    assert "Sgt. Vale" not in html and 'id="improvement-plan"' not in html  # no item detail in public

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from prepkit.cli.app import StoreOption, app, handled
 from prepkit.errors import UsageError
+
+if TYPE_CHECKING:
+    from prepkit.report.board import PlanCsv
+    from prepkit.results.model import Result
+    from prepkit.results.store import Store
 
 
 @app.command()
@@ -77,7 +82,8 @@ def packet(
     the_store = Store(default_store_dir(store))
     subject = find_result(the_store, result)
     messages: list[str] = []
-    data = make_packet(subject, marking=marking, messages=messages)
+    plan_csv, plan_counts = _plan_parts(the_store, subject)
+    data = make_packet(subject, marking=marking, messages=messages, plan_csv=plan_csv, plan_counts=plan_counts)
     for message in messages:
         console.err().print(f"Warning: {message}", markup=False)
     try:
@@ -85,3 +91,18 @@ def packet(
     except FileExistsError:
         raise UsageError(f"{output} exists; choose another file or pass --force to replace it") from None
     print(output)
+
+
+def _plan_parts(store: Store, subject: Result) -> tuple[PlanCsv | None, dict[str, int] | None]:
+    """The improvement plan's CSV (the `plan export` columns) and its counts by status, when the agency's
+    plan stands at this result; (None, None) otherwise."""
+    from prepkit.plan.changelog import now_local
+    from prepkit.plan.csvio import plan_csv
+    from prepkit.plan.model import status_counts
+    from prepkit.report.loading import plan_at
+
+    plan = plan_at(store, subject)
+    if plan is None:
+        return None, None
+    today = now_local().date()
+    return (lambda _result: plan_csv(plan, today, excel=True)), status_counts(plan)

@@ -43,17 +43,17 @@ HAND_STATUSES = [s for s in STATUSES if s != "verified"]  # only prepkit sets ve
 
 
 def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-    return get_column_letter(index)
+    return str(get_column_letter(index))
 
 
 def plan_xlsx(plan: Plan, today: dt.date) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.packaging.custom import StringProperty
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.comments import Comment  # type: ignore[import-untyped]
+    from openpyxl.packaging.custom import StringProperty  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
     wb = Workbook()
     ws = wb.active
@@ -125,7 +125,7 @@ def plan_xlsx(plan: Plan, today: dt.date) -> bytes:
         (QUESTIONNAIRE_PROPERTY, plan.questionnaire),
         (RESULT_PROPERTY, plan.result),
     ):
-        wb.custom_doc_props.append(StringProperty(name=name, value=value))  # type: ignore[attr-defined]
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -184,7 +184,7 @@ def read_xlsx(path: Path) -> Sheet:
         raise file_problem(path, f"cannot read the workbook: {type(err).__name__}: {err}") from None
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-        props = {p.name: str(p.value) for p in wb.custom_doc_props.props}  # type: ignore[attr-defined]
+        props = {p.name: str(p.value) for p in wb.custom_doc_props.props}
         header: list[str] = []
         rows: list[tuple[int, list[Cell]]] = []
         with warnings.catch_warnings():
