@@ -88,3 +88,20 @@ def test_the_board_packet_holds_the_plan_and_the_public_summary_its_counts(
     text = " ".join(html.split())
     assert "improvement plan tracks 4 actions: 1 open, 1 done, 2 verified." in text
     assert "Sgt. Vale" not in html and 'id="improvement-plan"' not in html  # no item detail in public
+
+
+def test_the_matrix_lists_the_items_acted_on_and_counts_the_rest(
+    runner: CliRunner, hermetic: Path, tmp_path: Path
+) -> None:
+    assess_file(runner, hermetic, answers_file(tmp_path, FIRST, date="2026-11-25"))
+    assert runner.invoke(app, ["plan", "set", "2", "--owner", "Sgt. Cole", "--store", str(hermetic)]).exit_code == 0
+    store = Store(hermetic)
+    [entry], _ = load_history(store)
+    plan = plan_at(store, entry.result)
+    assert plan is not None
+    context = build_context(entry.result, plan=plan)
+    assert context.plan is not None
+    assert [[v.item for v in d.items] for d in context.plan.matrix] == [["planning-review"]]
+    assert context.plan.untouched == 2
+    html = " ".join(render_report_html(entry.result, plan=plan).split())
+    assert "the 2 open items with nothing planned yet are in the" in html

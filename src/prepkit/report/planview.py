@@ -32,6 +32,12 @@ class PlanItemView:
     def overdue(self) -> bool:
         return "overdue" in self.flags
 
+    @property
+    def untouched(self) -> bool:
+        """Open, and nothing planned yet: the matrix leaves it out (the action plan lists every gap)."""
+        planned = (self.action, self.element, self.owner, self.start, self.due, self.note)
+        return self.status == "open" and not any(planned) and not self.flags
+
 
 @dataclass(frozen=True)
 class PlanDomainView:
@@ -45,7 +51,8 @@ class PlanView:
     counts: dict[str, int]
     items: list[PlanItemView]
     by_question: dict[str, PlanItemView]
-    matrix: list[PlanDomainView]  # items by domain, in the questionnaire's domain order, gap order within
+    matrix: list[PlanDomainView]  # items acted on, by domain (questionnaire order), plan order within
+    untouched: int  # open items without action, element, owner, dates or note: in the action plan only
     verified_now: list[PlanItemView]  # closed and verified by this result
     not_effective: list[PlanItemView]  # marked done, still a gap in this result
     history: list[str] = field(default_factory=list)
@@ -75,7 +82,8 @@ def plan_view(plan: Plan, q: Questionnaire, today: dt.date) -> PlanView:
     """The plan as of `today` (for overdue); `plan` is at the reported result."""
     items = [_view(n, item, today) for n, item in enumerate(plan.items, 1)]
     order = {d.title: i for i, d in enumerate(q.domains)}
-    titles = sorted({v.domain for v in items}, key=lambda t: (order.get(t, len(order)), t))
+    acted = [v for v in items if not v.untouched]
+    titles = sorted({v.domain for v in acted}, key=lambda t: (order.get(t, len(order)), t))
     verified_by = {
         entry.item for entry in plan.log if entry.source == f"result {plan.result}" and entry.item is not None
         for change in entry.changes if change.field == "status" and change.new == "verified"
@@ -85,7 +93,8 @@ def plan_view(plan: Plan, q: Questionnaire, today: dt.date) -> PlanView:
         counts=counts(plan, today),
         items=items,
         by_question={v.item: v for v in items},
-        matrix=[PlanDomainView(t, [v for v in items if v.domain == t]) for t in titles],
+        matrix=[PlanDomainView(t, [v for v in acted if v.domain == t]) for t in titles],
+        untouched=len(items) - len(acted),
         verified_now=[v for v in items if v.status == "verified" and v.item in verified_by],
         not_effective=[v for v in items if "not-effective" in v.flags],
     )
