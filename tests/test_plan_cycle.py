@@ -155,3 +155,31 @@ def test_rerun_from_previous_says_which_items_the_plan_marks_done(hermetic: Path
     child.sendline("q")
     child.expect(pexpect.EOF)
     child.close()
+
+
+def test_changes_made_at_the_same_time_are_all_kept(tmp_path: Path, hermetic: Path) -> None:
+    """Eight `plan set` processes at once, each on its own item: the store's plan lock keeps every change."""
+    from conftest import REPO
+
+    answers = REPO / "examples" / "county-sheriff-answers.yaml"
+    assert prepkit(hermetic, "assess", "active-assailant", "--answers", str(answers), "--no-report").returncode == 0
+    assert prepkit(hermetic, "plan", "show").returncode == 0
+    import os
+    import sys
+
+    env = {**os.environ, "PREPKIT_STORE": str(hermetic)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "prepkit", "plan", "set", str(n), "--owner", f"Owner {n}"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(1, 9)
+    ]
+    for proc in procs:
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+    data = json.loads(prepkit(hermetic, "plan", "show", "--json").stdout)
+    assert [item["owner"] for item in data["items"][:8]] == [f"Owner {n}" for n in range(1, 9)]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -25,6 +27,22 @@ plan_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(plan_app, name="plan")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def locked(fn: F) -> F:
+    """Run the command holding the store's plan lock: read, change and write as one step."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from prepkit.plan.planfile import plan_lock
+
+        with plan_lock(_store(kwargs.get("store"))):
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 ByOption = Annotated[
     str | None, typer.Option("--by", help="Who makes the change, for the log [default: your login name].")
@@ -49,6 +67,7 @@ def _write(opened: Opened) -> None:
 
 @plan_app.command("show")
 @handled
+@locked
 def show(
     item: Annotated[str | None, typer.Argument(help="One item (question id or number): its columns and log.")] = None,
     agency: AgencyOption = None,
@@ -91,6 +110,7 @@ def _unknown(item: str, count: int) -> str:
 
 @plan_app.command("set")
 @handled
+@locked
 def set_command(
     item: Annotated[str, typer.Argument(help="The item: its question id or its number in `plan show`.")],
     action: Annotated[str | None, typer.Option("--action", help="The corrective action.")] = None,
@@ -140,6 +160,7 @@ def set_command(
 
 @plan_app.command("export")
 @handled
+@locked
 def export_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The file to write (CSV: standard output without it).")
@@ -186,6 +207,7 @@ def export_command(
 
 @plan_app.command("import")
 @handled
+@locked
 def import_command(
     file: Annotated[Path, typer.Argument(help="A plan exported with `prepkit plan export` and edited.")],
     by: ByOption = None,

@@ -3,9 +3,12 @@ moving forward and writing it (atomically, owner-only)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +16,7 @@ from pydantic import ValidationError
 
 from prepkit.content.yamlio import read_text
 from prepkit.errors import ContentError, UsageError, file_problem
-from prepkit.fsutil import write_private
+from prepkit.fsutil import private_dir, write_private
 from prepkit.history.timeline import Entry, load_history, same_agency
 from prepkit.plan.forward import create_plan, move_forward, newer_results
 from prepkit.plan.model import Plan
@@ -141,3 +144,30 @@ def counts_by_result(store: Store, entries: list[Entry], *, at: dt.datetime) -> 
         if plan is not None:
             out.update({cycle.result: cycle.counts for cycle in plan.cycles})
     return out
+
+
+@contextlib.contextmanager
+def plan_lock(store: Store) -> Iterator[None]:
+    """Hold the store's plan lock (STORE/plans/.lock) while a plan is read, changed and written, so two
+    commands changing plans at once never lose one's change. Without a writable store (or on a system
+    without flock), commands run unlocked: a read-only store cannot be written anyway."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX
+        yield
+        return
+    folder = store.root / "plans"
+    if not store.root.is_dir():  # nothing to lock (and no store to create as a side effect)
+        yield
+        return
+    try:
+        private_dir(folder)
+        handle = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
