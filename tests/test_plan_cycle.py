@@ -11,12 +11,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import run_prepkit
+from conftest import run_process
 from plankit import FIRST, MINI, answers_file
 
 
 def prepkit(store: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = run_prepkit(*args, "--store", str(store))
+    """The real `prepkit` process, as a user runs it."""
+    proc = run_process(*args, "--store", str(store))
     assert "Traceback" not in proc.stderr
     return proc
 

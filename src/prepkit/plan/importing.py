@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prepkit.errors import ContentError, Problem, file_problem
-from prepkit.history.timeline import same_agency
 from prepkit.plan.edit import BadValue, apply, changes_of, check, parse_date
 from prepkit.plan.model import COLUMNS, DATE_COLUMNS, EDITABLE, Change, Item, Plan, flags, text_row
 from prepkit.plan.tabular import Cell, Sheet
+from prepkit.results.model import same_agency
 from prepkit.spreadsheet import unguarded
 
 

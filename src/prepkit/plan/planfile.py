@@ -17,19 +17,16 @@ from pydantic import ValidationError
 from prepkit.content.yamlio import read_text
 from prepkit.errors import ContentError, UsageError, file_problem
 from prepkit.fsutil import private_dir, write_private
-from prepkit.history.timeline import Entry, load_history, same_agency
+from prepkit.history.timeline import Entry, load_history
 from prepkit.plan.forward import create_plan, move_forward, newer_results
 from prepkit.plan.model import Plan
+from prepkit.results.model import agency_key, same_agency
 from prepkit.results.store import Store
-
-
-def _normal(agency: str) -> str:
-    return " ".join(agency.split()).casefold()
 
 
 def plan_path(store: Store, agency: str, questionnaire: str) -> Path:
     """One file per agency (names equal but for case and spaces are one agency) and questionnaire id."""
-    normal = _normal(agency)
+    normal = agency_key(agency)
     slug = re.sub(r"[^a-z0-9]+", "-", normal).strip("-")[:40] or "agency"
     digest = hashlib.sha256(normal.encode()).hexdigest()[:8]
     return store.root / "plans" / f"{slug}-{digest}--{questionnaire}.json"
@@ -77,7 +74,7 @@ def complete_entries(
     complete = without_merged([e for e in entries if e.card.complete])
     groups: dict[tuple[str, str], str] = {}
     for e in complete:
-        groups.setdefault((_normal(e.result.agency), e.result.questionnaire.id), e.result.agency)
+        groups.setdefault((agency_key(e.result.agency), e.result.questionnaire.id), e.result.agency)
     if len(groups) > 1:
         listed = "; ".join(f"--agency '{name}' --questionnaire {qid}" for (_, qid), name in sorted(groups.items())[:10])
         more = f" (and {len(groups) - 10} more)" if len(groups) > 10 else ""
@@ -138,7 +135,7 @@ def counts_by_result(store: Store, entries: list[Entry], *, at: dt.datetime) -> 
     out: dict[str, dict[str, int]] = {}
     groups: dict[tuple[str, str], list[Entry]] = {}
     for e in entries:
-        groups.setdefault((_normal(e.result.agency), e.result.questionnaire.id), []).append(e)
+        groups.setdefault((agency_key(e.result.agency), e.result.questionnaire.id), []).append(e)
     for (_, qid), group in groups.items():
         plan = existing_plan(store, group[0].result.agency, qid, at=at, entries=group)
         if plan is not None:
