@@ -43,7 +43,7 @@ def signed_store_result(store: Store) -> tuple[Result, Path]:
         "sign", result.id, "--name", "Chief Ana Ruiz", "--title", "Chief of Police", "--date", "2026-11-30"
     )
     assert code == 0, err
-    assert "sha256:" in out
+    assert "sha256:" in err and out == ""  # messages go to standard error
     return store.load(path), path
 
 
