@@ -84,7 +84,7 @@ def test_an_incomplete_answers_file_is_saved_in_progress(hermetic: Path, tmp_pat
     assert proc.returncode == 0, proc.stderr
     [result] = stored(hermetic)
     assert result["status"] == "in-progress"
-    assert f"-m prepkit resume {result['id']}\n" in proc.stderr  # a hint that works as printed
+    assert f"prepkit resume {result['id']}\n" in proc.stderr  # the hint, with the other messages
     assert "resume" not in proc.stdout
     listing = run_prepkit("resume")
     assert "Test Town - Mini Readiness Check" in listing.stdout

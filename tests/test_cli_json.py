@@ -197,3 +197,18 @@ def test_each_examples_try_it_line_works_as_written(tmp_path: Path, monkeypatch:
             assert words[0] == "prepkit"
             run(*words[1:])
         (tmp_path / "answers.yaml").unlink()
+
+
+def test_hints_name_prepkit_as_it_was_started(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The wheel test covers an activated venv and a typed path; here `python -m prepkit` and the rest."""
+    import prepkit
+    from prepkit.cli.app import command_name
+
+    monkeypatch.setattr(sys, "argv", [str(Path(prepkit.__file__).parent / "__main__.py")])
+    assert command_name().endswith(" -m prepkit")
+    assert command_name().split(" -m ")[0] in ("python3", sys.executable)
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / "bin" / "prepkit")])
+    monkeypatch.setenv("PATH", str(tmp_path / "elsewhere"))
+    assert command_name() == str(tmp_path / "bin" / "prepkit")  # not on PATH: the path as typed
+    monkeypatch.setattr(sys, "argv", ["/somewhere/pytest"])
+    assert command_name() == "prepkit"  # not a prepkit script at all (tests, embedding)

@@ -327,7 +327,7 @@ def test_sign_and_packet_take_latest(hermetic: Path, tmp_path: Path) -> None:
     latest, path = save_result(store)
     code, out, err = invoke("sign", "latest", "--name", "Chief Ana Ruiz", "--title", "Chief of Police")
     assert code == 0, err
-    assert f"Signed {latest.id}" in out and store.load(path).approval is not None
+    assert f"Signed {latest.id}" in err and out == "" and store.load(path).approval is not None
     target = tmp_path / "board.prepkit"
     code, out, err = invoke("packet", "latest", "-o", str(target))
     assert code == 0, err

@@ -111,7 +111,7 @@ def command_name() -> str:
     path the user typed (`.venv/bin/prepkit`) or `python -m prepkit`, so the hint works as printed.
     """
     argv0 = sys.argv[0] if sys.argv else ""
-    if Path(argv0).name == "__main__.py":
+    if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "prepkit":
         python = "python3" if _same_file(shutil.which("python3"), sys.executable) else sys.executable
         return f"{python} -m prepkit"
     on_path = shutil.which("prepkit")
