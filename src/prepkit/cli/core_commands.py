@@ -152,7 +152,8 @@ def validate(
     ],
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
     json_output: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object per file: ok, summary, problems, warnings.")
+        bool,
+        typer.Option("--json", help="Print a JSON list, one object per file: ok, kind, summary, problems, warnings."),
     ] = False,
 ) -> None:
     """Check questionnaires, resource libraries and answers files.
