@@ -45,7 +45,8 @@ def test_answers_file_is_assessed_without_prompts(hermetic: Path, tmp_path: Path
     assert result["answers"]["schools-maps"]["note"] == "updated in May"
     assert "Overall: 68.5 (Developing), complete" in proc.stdout
     report = tmp_path / "test-town-police-department_mini_2026-11-25.pdf"
-    assert f"Report: {report}" in proc.stdout
+    assert f"Report: {report}" in proc.stderr and "Report:" not in proc.stdout  # messages on stderr
+    assert f"Saved {hermetic / 'results'}" in proc.stderr
     assert report.stat().st_mode & 0o777 == 0o600
     assert report.read_bytes().startswith(b"%PDF")
     quiet = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "--no-report")
@@ -83,7 +84,8 @@ def test_an_incomplete_answers_file_is_saved_in_progress(hermetic: Path, tmp_pat
     assert proc.returncode == 0, proc.stderr
     [result] = stored(hermetic)
     assert result["status"] == "in-progress"
-    assert f"prepkit resume {result['id']}" in proc.stdout
+    assert f"prepkit resume {result['id']}\n" in proc.stderr  # the hint, with the other messages
+    assert "resume" not in proc.stdout
     listing = run_prepkit("resume")
     assert "Test Town - Mini Readiness Check" in listing.stdout
     assert "2 of 3 answered" in listing.stdout

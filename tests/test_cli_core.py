@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -144,29 +146,29 @@ def test_help_does_not_import_heavy_modules() -> None:
     assert proc.stdout.strip() == "[]"
 
 
-@pytest.mark.timeout(300)
-def test_wheel_carries_questionnaires_and_templates_and_works_from_anywhere(tmp_path: Path) -> None:
-    """A non-editable install must find its bundled data from any folder."""
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """prepkit built as a wheel, offline (no build isolation), as `pip install .` builds it."""
+    dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path / "dist"),
-            str(REPO),
-        ],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(REPO)],
         check=True,
         capture_output=True,
     )
-    (wheel,) = (tmp_path / "dist").glob("prepkit-*.whl")
+    (built,) = dist.glob("prepkit-*.whl")
+    return built
+
+
+@pytest.mark.timeout(300)
+def test_wheel_carries_questionnaires_templates_and_examples_and_works_from_anywhere(
+    wheel: Path, tmp_path: Path
+) -> None:
+    """A non-editable install must find its bundled data from any folder."""
     names = zipfile.ZipFile(wheel).namelist()
     bundled = sorted(p.name for p in (REPO / "questionnaires").glob("*.yaml"))
     assert all(f"prepkit/questionnaires/{name}" in names for name in bundled)
+    examples = sorted(p.name for p in (REPO / "examples").glob("*.yaml"))
+    assert examples and all(f"prepkit/examples/{name}" in names for name in examples)
     templates = sorted(
         p.relative_to(REPO / "reports" / "templates").as_posix()
         for p in (REPO / "reports" / "templates").rglob("*")
@@ -181,7 +183,7 @@ def test_wheel_carries_questionnaires_and_templates_and_works_from_anywhere(tmp_
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code = "from prepkit.paths import bundled_questionnaires as b; print(b())"
+    code = "from prepkit.paths import bundled_questionnaires as b, bundled_examples as e; print(b()); print(e())"
     proc = subprocess.run(
         [sys.executable, "-c", code],
         cwd=elsewhere,
@@ -190,7 +192,7 @@ def test_wheel_carries_questionnaires_and_templates_and_works_from_anywhere(tmp_
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
         check=True,
     )
-    assert proc.stdout.strip() == str(target / "prepkit" / "questionnaires")
+    assert proc.stdout.split() == [str(target / "prepkit" / "questionnaires"), str(target / "prepkit" / "examples")]
     proc = subprocess.run(
         [sys.executable, "-m", "prepkit", "list", "--json"],
         cwd=elsewhere,
@@ -202,3 +204,116 @@ def test_wheel_carries_questionnaires_and_templates_and_works_from_anywhere(tmp_
     assert sorted(Path(x["path"]).name for x in json.loads(proc.stdout)) == [
         n for n in bundled if n != "resources.yaml"
     ]
+
+
+def readme_blocks(section: str) -> list[str]:
+    """The sh code blocks of one README section (up to the next `## ` heading)."""
+    text = (REPO / "README.md").read_text()
+    body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", body, flags=re.S)
+
+
+# Tour lines that need a terminal: run verbatim they must say so (exit 2, pointing to --answers).
+INTERACTIVE = ("prepkit assess active-assailant", "prepkit assess active-assailant --from previous")
+# Tour lines whose arguments stand for the reader's own files.
+PLACEHOLDERS = ("prepkit merge R1 R2 R3 -o team.json",)
+# The next year's assessment, without a terminal, so that `compare previous latest` has two results.
+NEXT_YEAR = "prepkit assess active-assailant --answers answers.yaml --no-report"
+
+
+@pytest.mark.timeout(900)
+def test_readme_setup_and_tour_work_verbatim_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:
+    """The README's set-up leaves `prepkit` on PATH, and every tour command works from another folder
+    with only the installed wheel (no checkout): the wheel goes into `.venv` offline, its dependencies
+    come from the test environment (a .pth file), and each line runs verbatim in bash."""
+    setup = readme_blocks("Set up")
+    assert [block.strip() for block in setup] == [
+        "python3 -m venv .venv && . .venv/bin/activate && pip install . && prepkit assess active-assailant",
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && python -m pytest",
+    ]
+    assert (REPO / ".ci" / "run").read_text().strip().splitlines()[-1] == setup[1].strip()
+    home = tmp_path / "home"
+    folder = tmp_path / "agency"
+    folder.mkdir(parents=True)
+    venv = folder / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-index",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (purelib,) = (venv / "lib").glob("python3*/site-packages")
+    (purelib / "prepkit_test_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+        "LANG": "C.UTF-8",
+    }
+
+    def shell(line: str, activate: bool = True) -> subprocess.CompletedProcess[str]:
+        script = f". .venv/bin/activate && {line}" if activate else line
+        return subprocess.run(["bash", "-c", script], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+
+    where = shell("python -c 'import prepkit; print(prepkit.__file__)'")
+    assert where.stdout.startswith(str(venv)), where.stdout + where.stderr  # the wheel, not the checkout
+    # The first set-up command after installing: `prepkit` is on PATH, and without a terminal it says so.
+    first = shell(setup[0].split(" && ")[-1])
+    assert first.returncode == 2 and "--answers" in first.stderr, first.stderr
+
+    tour = [line for block in readme_blocks("A short tour") for line in block.splitlines() if line.strip()]
+    assert all(line.startswith("prepkit ") for line in tour)
+    commands = [line.split("  #")[0].strip() for line in tour]
+    assert set(INTERACTIVE) <= set(commands) and set(PLACEHOLDERS) <= set(commands)
+    shell("mkdir -p collected-results my-pack")
+    for line, command in zip(tour, commands, strict=True):
+        if command in PLACEHOLDERS:
+            continue
+        if command.startswith("prepkit rollup ./collected-results"):  # results collected from agencies: here, our own
+            assert (
+                shell("prepkit export latest --format json --what result -o collected-results/a.json").returncode == 0
+            )
+        if command.startswith("prepkit rollup board-inbox/"):  # packets received: here, the one just made
+            assert shell("mkdir -p board-inbox && cp riverbend-2026.prepkit board-inbox/").returncode == 0
+        if command.startswith("prepkit validate my-pack"):
+            assert shell("prepkit example county-sheriff-answers -o my-pack/answers.yaml").returncode == 0
+        proc = shell(line)
+        if command in INTERACTIVE:
+            assert proc.returncode == 2 and "--answers" in proc.stderr, (line, proc.stderr)
+            if "--from" in command:
+                assert shell(NEXT_YEAR).returncode == 0
+            continue
+        assert proc.returncode == 0, (line, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
+        if "--json" in command:
+            json.loads(proc.stdout)
+    made = sorted(p.name for p in folder.iterdir())
+    assert {"action-plan.csv", "action-plan.xlsx", "answers.yaml", "questionnaire.schema.json", "region.pdf"} <= set(
+        made
+    )
+    assert "riverbend-2026.prepkit" in made
+    assert len([name for name in made if name.endswith(".pdf")]) >= 2  # the assessment's report and region.pdf
+    json.loads((folder / "questionnaire.schema.json").read_text())
+
+    # Hints name a command that works: `prepkit` when activated, the path typed when not.
+    (folder / "partial.yaml").write_text("questionnaire: active-assailant\nagency: Hint Test\nanswers: {}\n")
+    for activate, typed in ((True, "prepkit"), (False, ".venv/bin/prepkit")):
+        proc = shell(f"{typed} assess active-assailant --answers partial.yaml --no-report", activate=activate)
+        assert proc.returncode == 0, proc.stderr
+        hint = next(line.strip() for line in proc.stderr.splitlines() if " resume " in line)
+        assert hint.startswith(f"{typed} resume ")
+        again = shell(hint, activate=activate)
+        assert again.returncode == 2 and "terminal" in again.stderr, again.stderr  # found and run, not 127

@@ -161,7 +161,7 @@ def test_delete_asks_first_and_keeps_the_result_unless_confirmed(store: Store) -
         assert "Delete result" in proc.stderr
     proc = run_prepkit("delete", result.id[:-3], input="y\n")
     assert proc.returncode == 0, proc.stderr
-    assert not path.exists() and f"Deleted {result.id}" in proc.stdout
+    assert not path.exists() and f"Deleted {result.id}" in proc.stderr
 
 
 def test_delete_with_yes_and_unknown_ids(store: Store) -> None:
@@ -176,7 +176,7 @@ def test_delete_can_remove_a_damaged_file_by_name(store: Store) -> None:
     bad = store.results_dir / "broken-one.json"
     bad.write_text("{")
     proc = run_prepkit("delete", "broken-one", "--yes")
-    assert proc.returncode == 0 and "unreadable" in proc.stdout and not bad.exists()
+    assert proc.returncode == 0 and "unreadable" in proc.stderr and not bad.exists()
 
 
 def test_latest_and_previous_name_a_result_for_score_report_export_and_compare(store: Store, tmp_path: Path) -> None:

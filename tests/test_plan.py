@@ -85,7 +85,7 @@ def test_set_changes_one_item_by_id_or_number_and_logs_it(runner: CliRunner, fir
         "--element", "planning", "--action", "Review the policy", "--by", "Lt. Ames", "--store", store,
     )  # fmt: skip
     assert code == 0, err
-    assert "planning-review: owner '' -> 'Lt. Ames'" in out
+    assert "planning-review: owner '' -> 'Lt. Ames'" in err and out == ""  # messages on standard error
     review = items(show_json(runner, first))["planning-review"]
     assert (review["owner"], review["due"], review["status"], review["element"]) == (
         "Lt. Ames", "2027-03-01", "done", "planning",

@@ -64,7 +64,7 @@ def test_assess_plan_excel_import_and_the_next_assessment_verifies(tmp_path: Pat
     wb.save(workbook)
     proc = prepkit(store, "plan", "import", str(workbook))
     assert proc.returncode == 0, proc.stderr
-    assert "12 changes to 3 item(s)" in proc.stdout
+    assert "12 changes to 3 item(s)" in proc.stderr
 
     # A year later, rerun from the previous result: policy and review fully in place, the maps only
     # partially; with the maps at 2, the drills question applies and is a new gap.
@@ -123,7 +123,7 @@ def test_libreoffice_reads_the_workbook(tmp_path: Path, hermetic: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     proc = prepkit(hermetic, "plan", "import", str(tmp_path / "saved" / "plan.xlsx"))
     assert proc.returncode == 0, proc.stderr
-    assert "No changes" in proc.stdout
+    assert "No changes" in proc.stderr
 
 
 def test_rerun_from_previous_says_which_items_the_plan_marks_done(hermetic: Path, tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def test_csv_has_the_columns_in_order_and_guards_formulas(runner: CliRunner, sto
     path.write_text(out, encoding="utf-8")
     code, out, err = run(runner, "plan", "import", str(path), "--store", str(store))
     assert code == 0, err
-    assert "No changes" in out
+    assert "No changes" in err
 
 
 def test_csv_for_excel_starts_with_a_byte_order_mark(runner: CliRunner, store: Path, tmp_path: Path) -> None:
@@ -80,8 +80,8 @@ def test_csv_import_applies_all_changes_and_prints_them(runner: CliRunner, store
     path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
     code, out, err = run(runner, "plan", "import", str(path), "--by", "Chief Reyes", "--store", str(store))
     assert code == 0, err
-    assert "5 changes to 3 item(s)" in out
-    assert "planning-policy: owner '' -> 'Lt. Ames'" in out
+    assert "5 changes to 3 item(s)" in err
+    assert "planning-policy: owner '' -> 'Lt. Ames'" in err
     items = plan_items(runner, store)
     assert items["planning-policy"]["due"] == "2027-03-01"
     assert (items["planning-review"]["status"], items["planning-review"]["element"]) == ("in-progress", "training")
@@ -121,8 +121,8 @@ def test_xlsx_is_a_spreadsheet_a_person_can_edit(runner: CliRunner, store: Path,
     assert row["status_date"] == dt.datetime(2026, 11, 25)
     assert row["priority"] == 5.333
     assert row["owner"] is None and row["item"] == "planning-policy"
-    code, out, _ = run(runner, "plan", "import", str(path), "--store", str(store))
-    assert code == 0 and "No changes" in out
+    code, _, err = run(runner, "plan", "import", str(path), "--store", str(store))
+    assert code == 0 and "No changes" in err
 
 
 def test_xlsx_edited_as_excel_would(runner: CliRunner, store: Path, tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def signed_store_result(store: Store) -> tuple[Result, Path]:
         "sign", result.id, "--name", "Chief Ana Ruiz", "--title", "Chief of Police", "--date", "2026-11-30"
     )
     assert code == 0, err
-    assert "sha256:" in out
+    assert "sha256:" in err and out == ""  # messages go to standard error
     return store.load(path), path
 
 
@@ -327,7 +327,7 @@ def test_sign_and_packet_take_latest(hermetic: Path, tmp_path: Path) -> None:
     latest, path = save_result(store)
     code, out, err = invoke("sign", "latest", "--name", "Chief Ana Ruiz", "--title", "Chief of Police")
     assert code == 0, err
-    assert f"Signed {latest.id}" in out and store.load(path).approval is not None
+    assert f"Signed {latest.id}" in err and out == "" and store.load(path).approval is not None
     target = tmp_path / "board.prepkit"
     code, out, err = invoke("packet", "latest", "-o", str(target))
     assert code == 0, err

@@ -30,11 +30,24 @@ def test_import_brings_an_exported_result_with_its_snapshot(hermetic: Path, tmp_
     exported, rid = _exported(tmp_path)
     proc = run_prepkit("import", str(exported))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith(f"Imported {rid}")
+    assert proc.stderr.startswith(f"Imported {rid}") and proc.stdout == ""
     history = json.loads(run_prepkit("history", "--json").stdout)
     assert [(h["id"], h["overall"]) for h in history] == [(rid, {"score": 68.5, "level": "developing"})]
     again = run_prepkit("import", str(exported))
-    assert again.returncode == 0 and again.stdout.startswith("Already in the store:")
+    assert again.returncode == 0 and again.stderr.startswith("Already in the store:")
+    as_json = run_prepkit("import", str(exported), "--json")
+    assert json.loads(as_json.stdout) == [
+        {
+            "file": str(exported),
+            "id": rid,
+            "path": str(hermetic / "results" / f"{rid}.json"),
+            "added": False,
+            "agency": history[0]["agency"],
+            "questionnaire": history[0]["questionnaire"],
+            "version": history[0]["version"],
+            "date": history[0]["date"],
+        }
+    ]
 
 
 def test_import_never_overwrites_a_different_result_with_the_same_id(hermetic: Path, tmp_path: Path) -> None:

@@ -19,3 +19,7 @@ def bundled_questionnaires() -> Path:
 
 def bundled_templates() -> Path:
     return _data_dir("templates", "reports/templates")
+
+
+def bundled_examples() -> Path:
+    return _data_dir("examples", "examples")

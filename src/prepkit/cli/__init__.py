@@ -1,4 +1,5 @@
-"""prepkit's command line. Each module registers its commands on the one app."""
+"""prepkit's command line. Each module registers its commands on the one app (`app.py`, whose help
+layout is `helpformat.py`); data goes to standard output, messages to standard error."""
 
 from __future__ import annotations
 

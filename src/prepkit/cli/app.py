@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
@@ -13,11 +14,32 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from prepkit import console
+from prepkit.cli.helpformat import HelpCommand, HelpGroup, examples
 from prepkit.errors import ContentError, ExitCode, PrepkitError, SystemRefusal
 
-app = typer.Typer(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _App(typer.Typer):
+    """Every command gets prepkit's help layout (plain metavars, examples last) unless it asks otherwise."""
+
+    def command(
+        self, name: str | None = None, *, cls: type[typer.core.TyperCommand] | None = None, **kwargs: Any
+    ) -> Callable[[F], F]:
+        return super().command(name, cls=cls or HelpCommand, **kwargs)
+
+
+app = _App(
     name="prepkit",
     help="Assess an agency's capacity to respond to active assailant events and other critical incidents.",
+    epilog=examples(
+        "prepkit list",
+        "prepkit assess active-assailant",
+        "prepkit COMMAND -h          # what a command does, its options and examples",
+    ),
+    cls=HelpGroup,
+    subcommand_metavar="COMMAND [ARGS]",
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_show_locals=False,
@@ -26,15 +48,91 @@ app = typer.Typer(
 
 _state = {"debug": bool(os.environ.get("PREPKIT_DEBUG"))}
 
-F = TypeVar("F", bound=Callable[..., Any])
+BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool whose reader went away
+
+
+def _complete_store(ctx: typer.Context) -> Path:
+    from prepkit.results.store import default_store_dir
+
+    given = ctx.params.get("store")
+    return default_store_dir(Path(given) if given else None)
+
+
+def complete_result_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Result ids in the store that start with what is typed: one directory listing, no file read."""
+    from prepkit.results.store import Store
+
+    try:
+        ids = [path.stem for path in Store(_complete_store(ctx)).paths()]
+    except OSError:
+        return []
+    return [i for i in ids if i.startswith(incomplete)]
+
+
+def complete_result_refs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Result ids, and the words `latest` and `previous`."""
+    return [w for w in ("latest", "previous") if w.startswith(incomplete)] + complete_result_ids(ctx, incomplete)
+
+
+def complete_questionnaire_ids(incomplete: str) -> list[str]:
+    """Ids of the bundled questionnaires and those in $PREPKIT_QUESTIONNAIRES, read from each file's head."""
+    from prepkit.content.questionnaire import questionnaire_ids
+
+    return [i for i in questionnaire_ids() if i.startswith(incomplete)]
+
 
 StoreOption = Annotated[
     Path | None,
     typer.Option(
-        "--store", help="Result store folder [default: $PREPKIT_STORE or the user data folder]", show_default=False
+        "--store",
+        metavar="DIR",
+        help="Result store folder [default: $PREPKIT_STORE or the user data folder]",
+        show_default=False,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on standard output instead of a table.")]
+QuestionnaireOption = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        metavar="ID",
+        help="Only results of this questionnaire (id or path).",
+        autocompletion=complete_questionnaire_ids,
+    ),
+]
+AgencyOption = Annotated[str | None, typer.Option("--agency", "-a", metavar="NAME", help="Only this agency's results.")]
+
+
+def command_name() -> str:
+    """How the user can run prepkit again, for hints such as `prepkit resume ID`.
+
+    `prepkit` when that name on PATH is this very program (an activated venv, pipx); otherwise the
+    path the user typed (`.venv/bin/prepkit`) or `python -m prepkit`, so the hint works as printed.
+    """
+    argv0 = sys.argv[0] if sys.argv else ""
+    if Path(argv0).name == "__main__.py" and Path(argv0).parent.name == "prepkit":
+        python = "python3" if _same_file(shutil.which("python3"), sys.executable) else sys.executable
+        return f"{python} -m prepkit"
+    on_path = shutil.which("prepkit")
+    if not argv0 or Path(argv0).name != "prepkit" or _same_file(on_path, argv0):
+        return "prepkit"
+    return argv0
+
+
+def _same_file(a: str | None, b: str) -> bool:
+    try:
+        return a is not None and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def message(text: str) -> None:
+    """A message for the person (Saved ..., Wrote ..., Report: ...): always on standard error, so that
+    standard output holds only data (`prepkit ... --json | jq` works for every command)."""
+    from rich.text import Text
+
+    console.err().print(Text(text), soft_wrap=True)
 
 
 def package_version() -> str:
@@ -85,6 +183,9 @@ def handled(fn: F) -> F:
                 raise
             report_error(error)
             raise typer.Exit(int(error.exit_code)) from None
+        except BrokenPipeError:  # `prepkit ... | head`: the reader has gone; stop quietly, as Unix tools do
+            _silence_stdout()
+            raise typer.Exit(BROKEN_PIPE) from None
         except OSError as error:  # the system refused (spec 6): one line with the path and the reason
             if _state["debug"]:
                 raise
@@ -96,3 +197,12 @@ def handled(fn: F) -> F:
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so flushing it at exit raises nothing more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

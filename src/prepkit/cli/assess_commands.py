@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -9,7 +10,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from prepkit import console
-from prepkit.cli.app import StoreOption, app, handled, report_error
+from prepkit.cli.app import (
+    StoreOption,
+    app,
+    command_name,
+    complete_questionnaire_ids,
+    complete_result_ids,
+    complete_result_refs,
+    handled,
+    message,
+    report_error,
+)
+from prepkit.cli.helpformat import examples
 from prepkit.errors import ContentError, ExitCode, UsageError, file_problem
 
 if TYPE_CHECKING:
@@ -24,35 +36,76 @@ NO_TTY = (
     "to assess without prompts, pass --answers FILE (an answers file)"
 )
 
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the PDF report.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Where to write the report (PDF; HTML for a .html file) "
+        "[default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder].",
+        show_default=False,
+    ),
+]
 NoReportOption = Annotated[bool, typer.Option("--no-report", help="Save the result without writing a report.")]
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit assess active-assailant",
+        "prepkit assess active-assailant --answers answers.yaml --json",
+    ),
+)
 @handled
 def assess(
-    questionnaire: Annotated[str, typer.Argument(help="Questionnaire id (see prepkit list) or path to a .yaml file.")],
-    answers: Annotated[Path | None, typer.Option("--answers", help="Answers file: assess without any prompt.")] = None,
-    agency: Annotated[str | None, typer.Option("--agency", help="Agency name (asked when not given).")] = None,
-    respondent: Annotated[str | None, typer.Option("--respondent", help="Who answers: name or role.")] = None,
+    questionnaire: Annotated[
+        str,
+        typer.Argument(
+            metavar="QUESTIONNAIRE",
+            help="Questionnaire id (see prepkit list) or path to a .yaml file.",
+            autocompletion=complete_questionnaire_ids,
+        ),
+    ],
+    answers: Annotated[
+        Path | None, typer.Option("--answers", metavar="FILE", help="Answers file: assess without any prompt.")
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", "-a", metavar="NAME", help="Agency name (asked when not given).")
+    ] = None,
+    respondent: Annotated[
+        str | None, typer.Option("--respondent", metavar="NAME", help="Who answers: name or role.")
+    ] = None,
     from_result: Annotated[
         str | None,
         typer.Option(
             "--from",
+            metavar="RESULT",
             help="Start from an earlier result: 'previous' (this agency's latest complete one), an id or "
             "a path. Its answers are pre-filled; Enter confirms each as still true.",
+            autocompletion=complete_result_refs,
         ),
     ] = None,
     output: OutputOption = None,
     no_report: NoReportOption = False,
+    json_output: Annotated[
+        bool,
+        typer.Option("--json", help="With --answers: print the saved result's id, path and scores as JSON."),
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Assess an agency: answer the questionnaire in the terminal, or from an answers file with --answers."""
+    """Assess an agency, in the terminal or from an answers file.
+
+    In a terminal, prepkit asks each question and saves after every answer; q saves and quits, and
+    `prepkit resume` continues. With --answers FILE it asks nothing: it saves the result, prints the
+    scores and writes the report.
+    """
     from prepkit.content.questionnaire import resolve_questionnaire
     from prepkit.results.store import Store, default_store_dir
 
     if agency is not None and not agency.strip():
         raise UsageError("--agency needs a name")
+    if json_output and answers is None:
+        raise UsageError("--json goes with --answers FILE; an assessment in the terminal prints no JSON")
     q = resolve_questionnaire(questionnaire)
     the_store = Store(default_store_dir(store))
     if answers is not None:
@@ -61,7 +114,7 @@ def assess(
                 "--agency and --respondent are asked for in a terminal; an answers file names its "
                 "own agency and respondent"
             )
-        _assess_from_file(q, answers, the_store, output, no_report, from_result)
+        _assess_from_file(q, answers, the_store, output, no_report, from_result, json_output=json_output)
         return
     _require_terminal("assess")
     from prepkit.cli.interview_view import Screen
@@ -71,7 +124,7 @@ def assess(
     contents = _read_store(the_store)
     name = agency.strip() if agency else screen.ask_text("Agency name", contents.last_agency(q.id), required=True)
     if name is None:
-        console.out().print("No agency given; nothing was saved.")
+        message("No agency given; nothing was saved.")
         return
     ongoing = contents.in_progress(q.id, name)
     if ongoing:
@@ -116,18 +169,38 @@ def _start_rerun(autosave: Autosave, previous: Result, q: Questionnaire) -> Auto
     return autosave
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit resume",
+        "prepkit resume --json",
+    ),
+)
 @handled
 def resume(
-    result: Annotated[str | None, typer.Argument(help="In-progress result id or path; without it, list them.")] = None,
+    result: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="RESULT",
+            help="In-progress result id or path; without it, list them.",
+            autocompletion=complete_result_ids,
+        ),
+    ] = None,
     output: OutputOption = None,
     no_report: NoReportOption = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the assessments in progress as JSON, and ask nothing.")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """List assessments in progress and continue one."""
+    """List assessments in progress and continue one.
+
+    Without RESULT, it lists them and, in a terminal, offers to continue one.
+    """
     from prepkit.cli.interview_view import Screen
     from prepkit.results.store import Store, default_store_dir
 
+    if json_output and result is not None:
+        raise UsageError("--json lists the assessments in progress; give no RESULT with it")
     the_store = Store(default_store_dir(store))
     contents = _read_store(the_store)
     screen = Screen(console.out())
@@ -138,8 +211,11 @@ def resume(
             raise UsageError(NO_TTY.format(command="resume"))
     else:
         ongoing = contents.in_progress()
+        if json_output:
+            print(json.dumps([_progress_json(the_store, p, r) for p, r in ongoing], indent=2, ensure_ascii=False))
+            return
         if not ongoing:
-            console.out().print("No assessment in progress.")
+            message("No assessment in progress.")
             return
         screen.in_progress_table([(r, *_summary(the_store, p)) for p, r in ongoing])
         if not interactive:
@@ -173,8 +249,8 @@ def _read_store(store: Store) -> StoreContents:
     return contents
 
 
-def _summary(store: Store, path: Path) -> tuple[str, str]:
-    """An in-progress result's questionnaire title and how far it got, e.g. '7 of 12 answered'."""
+def _progress(store: Store, path: Path) -> tuple[str, int, int] | None:
+    """An in-progress result's questionnaire title, answered and applicable counts; None if unreadable."""
     from prepkit.assess.interview import Interview
     from prepkit.results.gate import questionnaire_of
 
@@ -183,9 +259,34 @@ def _summary(store: Store, path: Path) -> tuple[str, str]:
         q = questionnaire_of(result)
     except ContentError as error:
         report_error(error)
-        return path.stem, "cannot be continued"
+        return None
     answered, applicable = Interview(q, result.answers).progress()
-    return q.title, f"{answered} of {applicable} answered"
+    return q.title, answered, applicable
+
+
+def _summary(store: Store, path: Path) -> tuple[str, str]:
+    """An in-progress result's questionnaire title and how far it got, e.g. '7 of 12 answered'."""
+    progress = _progress(store, path)
+    if progress is None:
+        return path.stem, "cannot be continued"
+    title, answered, applicable = progress
+    return title, f"{answered} of {applicable} answered"
+
+
+def _progress_json(store: Store, path: Path, result: Result) -> dict[str, object]:
+    progress = _progress(store, path)
+    return {
+        "id": result.id,
+        "path": str(path),
+        "agency": result.agency,
+        "questionnaire": result.questionnaire.id,
+        "version": result.questionnaire.version,
+        "title": progress[0] if progress else None,
+        "answered": progress[1] if progress else None,
+        "applicable": progress[2] if progress else None,
+        "updated": result.updated.isoformat(),
+        "resume": f"{command_name()} resume {result.id}",
+    }
 
 
 def _continue(store: Store, path: Path, output: Path | None, no_report: bool, screen: Screen) -> None:
@@ -193,7 +294,7 @@ def _continue(store: Store, path: Path, output: Path | None, no_report: bool, sc
 
     result = store.load(path)
     if result.status != "in-progress":
-        raise UsageError(f"{result.id} is already complete; start a new assessment with prepkit assess")
+        raise UsageError(f"{result.id} is already complete; start a new assessment with {command_name()} assess")
     screen.resuming(result)
     _interview(Autosave(store, result, saved=True), output, no_report, screen)
 
@@ -274,37 +375,53 @@ def _not_saved(path: Path, error: OSError) -> ContentError:
     return file_problem(path, f"could not save the assessment: {error.strerror or error}")
 
 
-def _finish(store: Store, result: Result, output: Path | None, no_report: bool) -> None:
-    _show_comparison(store, result)
-    write_report_for(result, store, output=output, no_report=no_report)
+def _finish(store: Store, result: Result, output: Path | None, no_report: bool, *, show: bool = True) -> Path | None:
+    if show:
+        _show_comparison(store, result)
+    return write_report_for(result, store, output=output, no_report=no_report)
 
 
 def _assess_from_file(
-    q: Questionnaire, answers: Path, store: Store, output: Path | None, no_report: bool, from_result: str | None = None
+    q: Questionnaire,
+    answers: Path,
+    store: Store,
+    output: Path | None,
+    no_report: bool,
+    from_result: str | None = None,
+    *,
+    json_output: bool = False,
 ) -> None:
-    from rich.text import Text
-
     from prepkit.assess.rerun import save_answers_as_result
+    from prepkit.results.gate import questionnaire_of
+    from prepkit.scoring import score, scorecard_json
 
     try:
         result = save_answers_as_result(answers, store, q, previous=from_result)
     except OSError as error:
         raise _not_saved(store.results_dir, error) from None
-    out = console.out()
-    out.print(Text(f"Saved {store.path_of(result.id)}"), soft_wrap=True)
+    saved = store.path_of(result.id)
+    message(f"Saved {saved}")
     if result.status != "complete":
-        out.print(
+        message(
             "Some questions that apply have no answer, so the assessment is saved as in progress; continue it with:"
         )
-        out.print(Text(f"  prepkit resume {result.id}"), soft_wrap=True)
-    if not no_report:
+        message(f"  {command_name()} resume {result.id}")
+    q = questionnaire_of(result)
+    card = score(q, result.answers)
+    if not no_report and not json_output:
         from prepkit.cli.show import print_scorecard
-        from prepkit.results.gate import questionnaire_of
-        from prepkit.scoring import score
 
-        q = questionnaire_of(result)
-        print_scorecard(q, score(q, result.answers), result.agency)
-    _finish(store, result, output, no_report)
+        print_scorecard(q, card, result.agency)
+    report = _finish(store, result, output, no_report, show=not json_output)
+    if json_output:
+        data = {
+            "id": result.id,
+            "path": str(saved),
+            "status": result.status,
+            "report": str(report) if report else None,
+            **scorecard_json(q, card, result.agency),
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _show_comparison(store: Store, result: Result) -> None:
@@ -352,7 +469,5 @@ def write_report_for(
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
         plan=plan_at(store, result),
     )
-    from rich.text import Text
-
-    console.out().print(Text(f"Report: {path}"), soft_wrap=True)
+    message(f"Report: {path}")
     return path

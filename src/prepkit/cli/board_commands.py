@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from prepkit.cli.app import StoreOption, app, handled
+from prepkit.cli.app import (
+    AgencyOption,
+    QuestionnaireOption,
+    StoreOption,
+    app,
+    complete_result_refs,
+    handled,
+    message,
+)
+from prepkit.cli.helpformat import examples
 from prepkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -17,18 +26,40 @@ if TYPE_CHECKING:
     from prepkit.results.store import Store
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        'prepkit sign latest --name "Chief Ana Ruiz" --title "Chief of Police"',
+        'prepkit sign 20261120-093015 --name "Chief Ana Ruiz" --title "Chief of Police" --date 2026-12-01',
+    ),
+)
 @handled
 def sign(
-    result: Annotated[str, typer.Argument(help="A result in the store (id, path, or 'latest'/'previous').")],
-    name: Annotated[str, typer.Option("--name", help='Who approves the result, e.g. "Chief Ana Ruiz".')],
-    title: Annotated[str, typer.Option("--title", help='Their title, e.g. "Chief of Police".')],
+    result: Annotated[
+        str,
+        typer.Argument(
+            metavar="RESULT",
+            help="A result in the store: id, path, or 'latest'/'previous'.",
+            autocompletion=complete_result_refs,
+        ),
+    ],
+    name: Annotated[
+        str, typer.Option("--name", metavar="NAME", help='Who approves the result, e.g. "Chief Ana Ruiz".')
+    ],
+    title: Annotated[str, typer.Option("--title", metavar="TITLE", help='Their title, e.g. "Chief of Police".')],
     date: Annotated[
-        str | None, typer.Option("--date", help="Approval date, YYYY-MM-DD [default: today].", show_default=False)
+        str | None,
+        typer.Option("--date", metavar="DATE", help="Approval date, YYYY-MM-DD [default: today].", show_default=False),
     ] = None,
+    agency: AgencyOption = None,
+    questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Record an approval of a complete result, bound to its answers (a fingerprint); reports then show it."""
+    """Record the chief's approval of a complete result.
+
+    The approval is bound to the result's answers (a fingerprint, printed): reports then show it, and a
+    later change to the answers shows that the approval no longer holds.
+    """
+    from prepkit.cli.history_commands import _questionnaire_id
     from prepkit.content.yamlio import control_character_message
     from prepkit.results.approval import sign as sign_result
     from prepkit.results.store import Store, default_store_dir
@@ -48,49 +79,76 @@ def sign(
     from prepkit.history.timeline import find_result, is_relative
 
     the_store = Store(default_store_dir(store))
-    subject = find_result(the_store, result) if is_relative(result) else the_store.load(the_store.find_id(result))
+    qid = _questionnaire_id(questionnaire)
+    subject = (
+        find_result(the_store, result, agency, qid)
+        if is_relative(result)
+        else the_store.load(the_store.find_id(result))
+    )
     before = subject.approval
     signed = sign_result(subject, name, title, when)
     the_store.save(signed, replace=True)
     approval = signed.approval
     assert approval is not None
     if before is not None:
-        print(f"Replaced the approval by {before.name} ({before.date}).")
-    print(f"Signed {signed.id}: {approval.name}, {approval.title}, {approval.date}")
-    print(f"Fingerprint {approval.fingerprint}")
+        message(f"Replaced the approval by {before.name} ({before.date}).")
+    message(f"Signed {signed.id}: {approval.name}, {approval.title}, {approval.date}")
+    message(f"Fingerprint {approval.fingerprint}")
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit packet latest -o riverbend-2026.prepkit",
+        'prepkit packet 20261120-093015 -o riverbend-2026.prepkit --marking "FOR OFFICIAL USE ONLY"',
+    ),
+)
 @handled
 def packet(
-    result: Annotated[str, typer.Argument(help="A signed result (id, path, or 'latest'/'previous').")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The packet file to write (*.prepkit, a zip).")],
+    result: Annotated[
+        str,
+        typer.Argument(
+            metavar="RESULT",
+            help="A signed result: id, path, or 'latest'/'previous'.",
+            autocompletion=complete_result_refs,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", help="The packet file to write (*.prepkit, a zip)."),
+    ],
     marking: Annotated[
-        str | None, typer.Option("--marking", help="The public summary's marking [default: none].")
+        str | None,
+        typer.Option("--marking", metavar="TEXT", help="The public summary's marking [default: none]."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    agency: AgencyOption = None,
+    questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Write the packet for the state board: the signed result with its questionnaire, the public
-    summary PDF, the improvement plan's CSV if there is one, and a manifest of SHA-256 hashes."""
+    """Write the packet of a signed result for the state board.
+
+    The packet (a zip) holds the signed result with its questionnaire, the public summary PDF, the
+    improvement plan's CSV if there is one, and a manifest of SHA-256 hashes.
+    """
     from prepkit import console
+    from prepkit.cli.history_commands import _questionnaire_id
     from prepkit.fsutil import write_private
     from prepkit.history.timeline import find_result
     from prepkit.report.board import make_packet
     from prepkit.results.store import Store, default_store_dir
 
     the_store = Store(default_store_dir(store))
-    subject = find_result(the_store, result)
+    subject = find_result(the_store, result, agency, _questionnaire_id(questionnaire))
     messages: list[str] = []
     plan_csv, plan_counts = _plan_parts(the_store, subject)
     data = make_packet(subject, marking=marking, messages=messages, plan_csv=plan_csv, plan_counts=plan_counts)
-    for message in messages:
-        console.err().print(f"Warning: {message}", markup=False)
+    for warning in messages:
+        console.err().print(f"Warning: {warning}", markup=False)
     try:
         write_private(output, data, exclusive=not force)
     except FileExistsError:
         raise UsageError(f"{output} exists; choose another file or pass --force to replace it") from None
-    print(output)
+    message(f"Wrote {output}")
 
 
 def _plan_parts(store: Store, subject: Result) -> tuple[PlanCsv | None, dict[str, int] | None]:

@@ -10,16 +10,25 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from prepkit.cli.app import JsonOption, StoreOption, app, handled, report_error
+from prepkit.cli.app import (
+    AgencyOption,
+    JsonOption,
+    QuestionnaireOption,
+    StoreOption,
+    app,
+    complete_result_ids,
+    complete_result_refs,
+    handled,
+    message,
+    report_error,
+)
+from prepkit.cli.helpformat import examples
 from prepkit.errors import ContentError, ExitCode, PrepkitError, UsageError
 
 if TYPE_CHECKING:
     from prepkit.results.store import Store
 
-AgencyOption = Annotated[str | None, typer.Option("--agency", "-a", help="Only this agency's results.")]
-QuestionnaireOption = Annotated[
-    str | None, typer.Option("--questionnaire", "-q", help="Only results of this questionnaire (id or path).")
-]
+AGENCY = "Riverbend County Sheriff's Office"
 
 
 def _store(option: Path | None) -> Store:
@@ -44,7 +53,12 @@ def warn_skipped(skipped: list[ContentError]) -> None:
         print(f"Warning: skipped {first}{more}", file=sys.stderr)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit history",
+        f'prepkit history --agency "{AGENCY}" --json',
+    ),
+)
 @handled
 def history(
     agency: AgencyOption = None,
@@ -52,7 +66,11 @@ def history(
     json_output: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """List saved results, oldest first, with overall score and level; trends per domain for one agency."""
+    """List saved results with their scores and trends.
+
+    Oldest first, with the overall score and level; for one agency and questionnaire, the trend of
+    every domain.
+    """
     from prepkit.history.timeline import history_json, load_history
 
     st = _store(store)
@@ -68,20 +86,36 @@ def history(
     print_history(entries, st, counts_by_result(st, entries, at=now_local()))
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit compare previous latest",
+        f'prepkit compare previous latest --agency "{AGENCY}" --json',
+    ),
+)
 @handled
 def compare(
-    before: Annotated[str, typer.Argument(help="Earlier result: id, path, or 'previous'.")],
-    after: Annotated[str, typer.Argument(help="Later result: id, path, or 'latest'.")],
+    before: Annotated[
+        str,
+        typer.Argument(
+            metavar="BEFORE", help="Earlier result: id, path, or 'previous'.", autocompletion=complete_result_refs
+        ),
+    ],
+    after: Annotated[
+        str,
+        typer.Argument(
+            metavar="AFTER", help="Later result: id, path, or 'latest'.", autocompletion=complete_result_refs
+        ),
+    ],
     agency: AgencyOption = None,
     questionnaire: QuestionnaireOption = None,
     json_output: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """Compare two results: score changes, and questions improved, regressed, closed, new, not comparable.
+    """Compare two results: score changes and the questions that moved.
 
-    'previous' and 'latest' name the two most recent complete results of one agency and questionnaire
-    (give --agency and --questionnaire when the store holds several).
+    Lists the questions improved, regressed, closed, new and not comparable. 'previous' and 'latest'
+    name the two most recent complete results of one agency and questionnaire (give --agency and
+    --questionnaire when the store holds several).
     """
     from prepkit.history.compare import comparison_json
     from prepkit.history.timeline import compare_entries, open_entry
@@ -122,24 +156,39 @@ class ExportWhat(StrEnum):
     result = "result"
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit export latest --what gaps -o action-plan.csv",
+        "prepkit export latest --format json --what result -o result.json",
+    ),
+)
 @handled
 def export(
-    result: Annotated[str, typer.Argument(help="Result id, path, or 'latest'/'previous'.")],
+    result: Annotated[
+        str,
+        typer.Argument(
+            metavar="RESULT", help="Result id, path, or 'latest'/'previous'.", autocompletion=complete_result_refs
+        ),
+    ],
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="csv or xlsx (for a spreadsheet), or json.")
+        ExportFormat,
+        typer.Option("--format", "-f", metavar="csv|xlsx|json", help="csv or xlsx (for a spreadsheet), or json."),
     ] = ExportFormat.csv,
     what: Annotated[
         ExportWhat,
         typer.Option(
             "--what",
             "-w",
+            metavar="WHAT",
             help="answers (with notes and evidence), gaps (the action plan, with owner and due "
             "columns), scores, or result (the whole result as JSON, for `prepkit import`).",
         ),
     ] = ExportWhat.answers,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file (owner-only) instead of standard output.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file (owner-only) instead of standard output."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
     bom: Annotated[
@@ -152,7 +201,10 @@ def export(
     questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Export a result's answers, action plan or scores as CSV, XLSX or JSON."""
+    """Export answers, the action plan or scores (CSV, XLSX or JSON).
+
+    A JSON export names what it holds, the result, its agency, questionnaire and date around the data.
+    """
     from prepkit.fsutil import write_private
     from prepkit.history.timeline import open_entry
     from prepkit.report.export import export_result
@@ -176,17 +228,30 @@ def export(
         write_private(output, data)
     except OSError as err:
         raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
-    print(f"Wrote {output}", file=sys.stderr)
+    message(f"Wrote {output}")
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit delete 20261120-093015      # an id (prepkit history --json lists them), or its start",
+        "prepkit delete 20261120-093015 --yes",
+    ),
+)
 @handled
 def delete(
-    result: Annotated[str, typer.Argument(help="Id of the result to delete (or its start).")],
+    result: Annotated[
+        str,
+        typer.Argument(
+            metavar="RESULT", help="Id of the result to delete (or its start).", autocompletion=complete_result_ids
+        ),
+    ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Delete a saved result from the store, after confirmation."""
+    """Delete a saved result from the store.
+
+    Asks for confirmation first, unless --yes is given.
+    """
     from prepkit.results.gate import read_result
 
     st = _store(store)
@@ -203,20 +268,36 @@ def delete(
         print("Nothing deleted.", file=sys.stderr)
         raise typer.Exit(int(ExitCode.INVALID))
     st.delete(path.stem)
-    print(f"Deleted {described}")
+    message(f"Deleted {described}")
 
 
-@app.command("import")
+@app.command(
+    "import",
+    epilog=examples(
+        "prepkit import result.json",
+        "prepkit import collected/*.json --json",
+    ),
+)
 @handled
 def import_command(
     files: Annotated[
-        list[Path], typer.Argument(help="Result files exported with `prepkit export ID --format json --what result`.")
+        list[Path],
+        typer.Argument(
+            metavar="FILES", help="Result files exported with `prepkit export ID --format json --what result`."
+        ),
     ],
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per imported file (id, path, added).")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Bring results from another machine into the store; checked first, never overwriting another result."""
+    """Bring results exported on another machine into the store.
+
+    Each result is checked first, and never overwrites another result.
+    """
     st = _store(store)
     failed = 0
+    imported: list[dict[str, object]] = []
     for file in files:
         try:
             result, path, added = st.import_file(file)
@@ -224,10 +305,24 @@ def import_command(
             failed += 1
             report_error(error)
             continue
+        imported.append(
+            {
+                "file": str(file),
+                "id": result.id,
+                "path": str(path),
+                "added": added,
+                "agency": result.agency,
+                "questionnaire": result.questionnaire.id,
+                "version": result.questionnaire.version,
+                "date": result.date.isoformat(),
+            }
+        )
         what = "Imported" if added else "Already in the store:"
-        print(
+        message(
             f"{what} {result.id} ({result.agency}, {result.questionnaire.id} {result.questionnaire.version}, "
             f"{result.date.isoformat()}) -> {path}"
         )
+    if json_output:
+        print(json.dumps(imported, indent=2, ensure_ascii=False))
     if failed:
         raise typer.Exit(int(ExitCode.INVALID))

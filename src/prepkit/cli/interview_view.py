@@ -292,7 +292,9 @@ class Screen:
         lead = "Interrupted. " if interrupted else ""
         self.out.print(f"{lead}Saved {answered} of {total} answers; continue any time with:")
         # soft wrap: a command split by inserted line breaks would not paste back whole
-        self.out.print(Text(f"  prepkit resume {autosave.result.id}", style="bold"), soft_wrap=True)
+        from prepkit.cli.app import command_name
+
+        self.out.print(Text(f"  {command_name()} resume {autosave.result.id}", style="bold"), soft_wrap=True)
 
     def resuming(self, result: Result) -> None:
         title = result.snapshot.questionnaire.title if result.snapshot else result.questionnaire.id

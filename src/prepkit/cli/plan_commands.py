@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from prepkit.cli.app import JsonOption, StoreOption, app, handled
-from prepkit.cli.history_commands import AgencyOption, QuestionnaireOption, _questionnaire_id, _store, warn_skipped
+from prepkit.cli.app import AgencyOption, JsonOption, QuestionnaireOption, StoreOption, app, handled, message
+from prepkit.cli.helpformat import examples
+from prepkit.cli.history_commands import _questionnaire_id, _store, warn_skipped
 from prepkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 plan_app = typer.Typer(
     name="plan",
-    help="The improvement plan: an action, owner and due date for every gap, verified by the next assessment.",
+    help="Improvement plan: an owner and a due date for every gap.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -65,17 +66,26 @@ def _write(opened: Opened) -> None:
     write_plan(opened.path, opened.plan)
 
 
-@plan_app.command("show")
+@plan_app.command(
+    "show",
+    epilog=examples("prepkit plan show", "prepkit plan show 3 --agency Riverbend"),
+)
 @handled
 @locked
 def show(
-    item: Annotated[str | None, typer.Argument(help="One item (question id or number): its columns and log.")] = None,
+    item: Annotated[
+        str | None, typer.Argument(metavar="ITEM", help="One item (question id or number): its columns and log.")
+    ] = None,
     agency: AgencyOption = None,
     questionnaire: QuestionnaireOption = None,
     json_output: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """The plan of the agency's latest complete result (created on first use), with a summary line."""
+    """Show the plan of the agency's latest complete result.
+
+    The plan is created on first use; a summary line counts open, in-progress, done, verified and overdue
+    items. With ITEM, one item's columns and its log.
+    """
     from prepkit.plan.model import item_row, plan_json
 
     opened, at = _open(store, agency, questionnaire)
@@ -108,11 +118,19 @@ def _unknown(item: str, count: int) -> str:
     return f"no item '{item}' in the plan: give a question id or a number from 1 to {count} (`prepkit plan show`)"
 
 
-@plan_app.command("set")
+@plan_app.command(
+    "set",
+    epilog=examples(
+        'prepkit plan set 1 --owner "Lt. Ames" --due 2027-03-01 --status in-progress',
+        'prepkit plan set planning-written-policy --status done --note "signed 2027-02-10"',
+    ),
+)
 @handled
 @locked
 def set_command(
-    item: Annotated[str, typer.Argument(help="The item: its question id or its number in `plan show`.")],
+    item: Annotated[
+        str, typer.Argument(metavar="ITEM", help="The item: its question id or its number in `plan show`.")
+    ],
     action: Annotated[str | None, typer.Option("--action", help="The corrective action.")] = None,
     element: Annotated[
         str | None,
@@ -152,18 +170,22 @@ def set_command(
     if changes or opened.changed:
         _write(opened)
     if not changes:
-        print(f"{found.item}: nothing changed")
+        message(f"{found.item}: nothing changed")
         return
     for change in changes:
-        print(f"{found.item}: {change.field} {change.old!r} -> {change.new!r}")
+        message(f"{found.item}: {change.field} {change.old!r} -> {change.new!r}")
 
 
-@plan_app.command("export")
+@plan_app.command(
+    "export",
+    epilog=examples("prepkit plan export -o plan.xlsx", "prepkit plan export --format csv --excel -o plan.csv"),
+)
 @handled
 @locked
 def export_command(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="The file to write (CSV: standard output without it).")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="The file to write (CSV: standard output without it)."),
     ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", "-f", help="csv or xlsx [default: from the file name, else csv].")
@@ -176,7 +198,10 @@ def export_command(
     questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Write the plan as CSV or XLSX, one row per item, for editing in a spreadsheet and `plan import`."""
+    """Write the plan as CSV or XLSX, one row per item.
+
+    Edit it in a spreadsheet, then read it back with `prepkit plan import`.
+    """
     from prepkit.fsutil import write_private
 
     chosen = (fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv")).lower()
@@ -202,20 +227,25 @@ def export_command(
         sys.stdout.flush()
         return
     write_private(output, data)
-    print(f"Wrote {output} ({len(opened.plan.items)} items)", file=sys.stderr)
+    message(f"Wrote {output} ({len(opened.plan.items)} items)")
 
 
-@plan_app.command("import")
+@plan_app.command("import", epilog=examples("prepkit plan import plan.xlsx"))
 @handled
 @locked
 def import_command(
-    file: Annotated[Path, typer.Argument(help="A plan exported with `prepkit plan export` and edited.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A plan exported with `prepkit plan export` and edited.")
+    ],
     by: ByOption = None,
     agency: AgencyOption = None,
     questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Read an edited plan back: every row checked, then all changes applied or none (FILE:ROW:COLUMN errors)."""
+    """Read an edited plan back: all changes or none.
+
+    Every row is checked first; problems are reported as FILE:ROW:COLUMN: message.
+    """
     from prepkit.plan.changelog import who
     from prepkit.plan.importing import import_plan
 
@@ -226,11 +256,11 @@ def import_command(
     if imported or opened.changed:
         _write(opened)
     if not imported:
-        print(f"No changes: {file} matches the plan.")
+        message(f"No changes: {file} matches the plan.")
         return
     total = sum(len([c for c in i.changes if c.field != "status_date"]) for i in imported)
-    print(f"Imported {file}: {total} change{'' if total == 1 else 's'} to {len(imported)} item(s)")
+    message(f"Imported {file}: {total} change{'' if total == 1 else 's'} to {len(imported)} item(s)")
     for entry in imported:
         for change in entry.changes:
             if change.field != "status_date":
-                print(f"  {entry.item}: {change.field} {change.old!r} -> {change.new!r}")
+                message(f"  {entry.item}: {change.field} {change.old!r} -> {change.new!r}")

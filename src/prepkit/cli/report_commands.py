@@ -7,31 +7,56 @@ from typing import Annotated
 
 import typer
 
-from prepkit.cli.app import StoreOption, app, handled
+from prepkit.cli.app import (
+    AgencyOption,
+    QuestionnaireOption,
+    StoreOption,
+    app,
+    complete_result_refs,
+    handled,
+    message,
+)
+from prepkit.cli.helpformat import examples
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        'prepkit report latest --marking "LAW ENFORCEMENT SENSITIVE"',
+        "prepkit report answers.yaml --format html -o report.html",
+    ),
+)
 @handled
 def report(
     result: Annotated[
-        str, typer.Argument(help="A saved result (file, id, or 'latest'/'previous') or an answers file (.yaml).")
+        str,
+        typer.Argument(
+            metavar="RESULT",
+            help="A saved result (file or id), 'latest' or 'previous', or an answers file (.yaml).",
+            autocompletion=complete_result_refs,
+        ),
     ],
     output: Annotated[
         Path | None,
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Where to write the report [default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder].",
             show_default=False,
         ),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="pdf or html [default: from -o, else pdf].", show_default=False)
+        str | None,
+        typer.Option(
+            "--format", "-f", metavar="pdf|html", help="pdf or html [default: from -o, else pdf].", show_default=False
+        ),
     ] = None,
     compare_to: Annotated[
         str,
         typer.Option(
             "--compare-to",
+            metavar="RESULT",
+            autocompletion=complete_result_refs,
             help="A result (file or id) to compare with, "
             "'previous' (the latest earlier complete result of the same agency and "
             "questionnaire in the store) or 'none'.",
@@ -40,14 +65,17 @@ def report(
     marking: Annotated[
         str | None,
         typer.Option(
-            "--marking", help='Handling marking for every page\'s header and footer, e.g. "LAW ENFORCEMENT SENSITIVE".'
+            "--marking",
+            metavar="TEXT",
+            help='Handling marking for every page\'s header and footer, e.g. "LAW ENFORCEMENT SENSITIVE".',
         ),
     ] = None,
     template_dir: Annotated[
         Path | None,
         typer.Option(
             "--template-dir",
-            help="A folder of templates that override the bundled ones (report.html.j2, report.css, ...).",
+            metavar="DIR",
+            help="A folder of templates that override the bundled ones (report.html.j2, report.css and others).",
             file_okay=False,
         ),
     ] = None,
@@ -62,9 +90,15 @@ def report(
             "without question-level findings, notes, evidence, names or resources.",
         ),
     ] = "full",
+    agency: AgencyOption = None,
+    questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Write the capacity report: scores, action plan, findings by domain, change and trend."""
+    """Write the capacity report of a result (PDF or HTML).
+
+    Scores, the action plan, findings by domain, and the change and trend since earlier results.
+    --agency and --questionnaire choose whose 'latest' or 'previous' result when the store holds several.
+    """
     from prepkit.report import FORMATS, write_report
     from prepkit.report.context import AUDIENCES
     from prepkit.report.loading import load_subject, pick_comparison, plan_at
@@ -78,7 +112,9 @@ def report(
     if pdfa and chosen != "pdf":
         raise typer.BadParameter("--pdfa applies to PDF reports only", param_hint="--pdfa")
     the_store = Store(default_store_dir(store))
-    subject = load_subject(result, the_store)
+    from prepkit.cli.history_commands import _questionnaire_id
+
+    subject = load_subject(result, the_store, agency, _questionnaire_id(questionnaire))
     before, history, warnings = pick_comparison(the_store, subject, compare_to)
     from prepkit import console
 
@@ -100,4 +136,4 @@ def report(
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
         plan=plan_at(the_store, subject),
     )
-    print(path)
+    message(f"Report: {path}")

@@ -10,33 +10,56 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from prepkit import console
-from prepkit.cli.app import JsonOption, StoreOption, app, handled
+from prepkit.cli.app import JsonOption, StoreOption, app, complete_questionnaire_ids, handled, message
+from prepkit.cli.helpformat import examples
 from prepkit.errors import UsageError
 
 if TYPE_CHECKING:
     from prepkit.team.merge import DiscussionItem
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit merge chief.yaml training.yaml dispatch.yaml",
+        "prepkit merge R1 R2 R3 -o team.json --json   # R1 R2 R3: result ids or files",
+    ),
+)
 @handled
 def merge(
     results: Annotated[
         list[str],
-        typer.Argument(help="Two or more respondents' results (ids or paths) or answers files of one agency."),
+        typer.Argument(
+            metavar="RESULTS",
+            help="Two or more respondents' results (ids or paths) or answers files of one agency.",
+        ),
     ],
     agency: Annotated[
-        str | None, typer.Option("--agency", help="The team's agency (needed when the results spell it differently).")
+        str | None,
+        typer.Option(
+            "--agency",
+            "-a",
+            metavar="NAME",
+            help="The team's agency (needed when the results spell it differently).",
+        ),
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Also write the merged result, with its questionnaire, to this file."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Also write the merged result, with its questionnaire, to this file.",
+        ),
     ] = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Save the merged result in the store.")] = True,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file if it exists.")] = False,
     json_output: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """Merge several respondents' answers into one consensus result, flagging disagreements."""
+    """Merge several respondents' answers into one consensus result.
+
+    The consensus is saved in the store (unless --no-save); the disagreements to discuss are listed.
+    """
     from prepkit.content.sources import open_assessment
     from prepkit.fsutil import write_private
     from prepkit.results.gate import questionnaire_of
@@ -101,7 +124,7 @@ def _print_merge(
     )
     for label, path in (("Saved", saved), ("Wrote", output)):
         if path is not None:
-            out.print(f"{label} {path!s}")
+            message(f"{label} {path!s}")
     if not items:
         out.print("No disagreements.")
         return
@@ -112,38 +135,58 @@ def _print_merge(
     out.print(table)
 
 
-@app.command()
+@app.command(
+    epilog=examples(
+        "prepkit rollup ./collected-results -o region.pdf",
+        "prepkit rollup ./collected-results -q active-assailant --json",
+    ),
+)
 @handled
 def rollup(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            metavar="PATHS",
             help="Stores, folders of result files or packets (*.prepkit), or such files [default: the store].",
             show_default=False,
         ),
     ] = None,
     questionnaire: Annotated[
         str | None,
-        typer.Option("--questionnaire", "-q", help="Questionnaire id (needed when results of several are found)."),
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            metavar="ID",
+            help="Questionnaire id (needed when results of several are found).",
+            autocompletion=complete_questionnaire_ids,
+        ),
     ] = None,
     json_output: JsonOption = False,
     csv_output: Annotated[bool, typer.Option("--csv", help="Print CSV rows (section,id,label,measure,value).")] = False,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write a report (PDF, or HTML for .html files or --format html)."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write a report (PDF, or HTML for .html files or --format html)."
+        ),
     ] = None,
     report_format: Annotated[
         Literal["pdf", "html"] | None,
-        typer.Option("--format", help="Report format for --output [default: from the file name]."),
+        typer.Option(
+            "--format", "-f", metavar="pdf|html", help="Report format for --output [default: from the file name]."
+        ),
     ] = None,
     named: Annotated[bool, typer.Option("--named", help="Name the agencies that improved or slipped.")] = False,
     signed_only: Annotated[
         bool, typer.Option("--signed-only", help="Count only results signed off (prepkit sign) and unchanged since.")
     ] = False,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many common gaps to list.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, metavar="N", help="How many common gaps to list.")] = 10,
     store: StoreOption = None,
 ) -> None:
-    """Roll up the latest complete result of many agencies: levels, domain spreads, common gaps, movement."""
+    """Roll up the latest results of many agencies into one summary.
+
+    For each agency its latest complete result: levels, domain spreads, common gaps and movement since
+    the results before.
+    """
     from prepkit.results.store import default_store_dir
     from prepkit.team.rollup import collect
     from prepkit.team.summary import build_rollup, rollup_csv, rollup_json
@@ -153,18 +196,18 @@ def rollup(
     collection = collect(paths or [default_store_dir(store)], questionnaire, signed_only=signed_only)
     shown = 20
     for skipped in collection.skipped[:shown]:
-        print(f"{skipped.message} (skipped)", file=sys.stderr)
+        message(f"{skipped.message} (skipped)")
     if len(collection.skipped) > shown:
-        print(f"... and {len(collection.skipped) - shown} more unreadable files skipped", file=sys.stderr)
+        message(f"and {len(collection.skipped) - shown} more unreadable files skipped")
     if collection.unsigned:
-        print(f"{collection.unsigned} unsigned results left out (--signed-only)", file=sys.stderr)
+        message(f"{collection.unsigned} unsigned results left out (--signed-only)")
     result = build_rollup(collection, top=top)
     if output is not None:
         from prepkit.report.region import write_report
 
         kind = report_format or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
         write_report(result, output, kind, named=named)
-        print(f"Wrote {output}", file=sys.stderr if (json_output or csv_output) else sys.stdout)
+        message(f"Wrote {output}")
     if json_output:
         # allow_nan=False: never NaN or Infinity, which are not JSON (the gate keeps them out of results)
         print(json.dumps(rollup_json(result, named=named), indent=2, ensure_ascii=False, allow_nan=False))

@@ -2,6 +2,7 @@
 
 YAML in (`yamlio`), pydantic models (`models`), error positions (`validation`), the cross-reference
 rules and warnings of spec 1.1 to 1.3 (`rules`), skip logic (`applicability`), finding and loading
-questionnaires and resource libraries (`questionnaire`, `library`), answers files (`answers`), and
-opening whatever a user names for `validate` and `score` (`sources`).
+questionnaires and resource libraries (`questionnaire`, `library`), answers files (`answers`),
+opening whatever a user names for `validate` and `score` (`sources`), the JSON Schemas generated from
+the models (`schemas`) and the bundled example answers files (`examples`).
 """

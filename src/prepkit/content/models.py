@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 RESERVED_LABELS = frozenset({"na", "n/a", "unknown"})
@@ -32,14 +32,35 @@ def _bool_to_text(value: Any) -> Any:
     return str(value).lower() if isinstance(value, bool) else value
 
 
+# The JSON Schemas (`prepkit schema`) are generated from these models. Where a validator accepts more than
+# the field's type (a single item for a list, true/false for a word), `json_schema_input_type` says what a
+# file may hold, so that the schemas accept every file `prepkit validate` accepts.
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 Text = Annotated[str, Field(min_length=1)]
-Number = Annotated[int | float, AfterValidator(_finite)]
-Weight = Annotated[int | float, AfterValidator(_finite), Field(gt=0)]
-WhenValue = Annotated[str | int | float, BeforeValidator(_bool_to_text)]
-WhenValues = Annotated[list[WhenValue], BeforeValidator(_listify), Field(min_length=1)]
-TextList = Annotated[list[Text], BeforeValidator(_listify)]
-SlugList = Annotated[list[Slug], BeforeValidator(_listify)]
+Number = Annotated[int | float, AfterValidator(_finite), WithJsonSchema({"type": "number"})]
+Weight = Annotated[
+    int | float, AfterValidator(_finite), Field(gt=0), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})
+]
+Percent = Annotated[
+    int | float,
+    AfterValidator(_finite),
+    Field(ge=0, le=100),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100}),
+]
+WhenValue = Annotated[
+    str | int | float, BeforeValidator(_bool_to_text, json_schema_input_type=str | int | float | bool)
+]
+WhenValues = Annotated[
+    list[WhenValue],
+    BeforeValidator(
+        _listify, json_schema_input_type=str | int | float | Annotated[list[WhenValue], Field(min_length=1)]
+    ),
+    Field(min_length=1),
+]
+TextList = Annotated[list[Text], BeforeValidator(_listify, json_schema_input_type=Text | list[Text])]
+SlugList = Annotated[list[Slug], BeforeValidator(_listify, json_schema_input_type=Slug | list[Slug])]
+# Keys that are ids (scale names, question ids in `when` and `answers`): the schema checks them as slugs.
+SLUG_KEYS: dict[str, Any] = {"propertyNames": {"pattern": SLUG_PATTERN}}
 
 
 class Strict(BaseModel):
@@ -55,13 +76,13 @@ class ScaleOption(Strict):
 class Level(Strict):
     id: Slug
     label: Text
-    min: Annotated[Number, Field(ge=0, le=100)]
+    min: Percent
     requires_critical: bool = False
     description: str | None = None
 
 
 class Choice(Strict):
-    id: Annotated[Slug, BeforeValidator(_bool_to_text)]
+    id: Annotated[Slug, BeforeValidator(_bool_to_text, json_schema_input_type=Slug | bool)]
     label: str | None = None
 
     @property
@@ -79,8 +100,12 @@ class ProfileQuestion(Strict):
     id: Slug
     text: Text
     help: str | None = None
-    choices: Annotated[list[Choice], BeforeValidator(_choice_items), Field(min_length=2)]
-    when: dict[str, WhenValues] = Field(default_factory=dict)
+    choices: Annotated[
+        list[Choice],
+        BeforeValidator(_choice_items, json_schema_input_type=list[Slug | bool | Choice]),
+        Field(min_length=2),
+    ]
+    when: dict[str, WhenValues] = Field(default_factory=dict, json_schema_extra=SLUG_KEYS)
 
 
 class Question(Strict):
@@ -92,7 +117,7 @@ class Question(Strict):
     weight: Weight = 1
     critical: bool = False
     na: bool = True
-    when: dict[str, WhenValues] = Field(default_factory=dict)
+    when: dict[str, WhenValues] = Field(default_factory=dict, json_schema_extra=SLUG_KEYS)
     resources: SlugList = Field(default_factory=list)
     replaces: SlugList = Field(default_factory=list)
 
@@ -130,7 +155,7 @@ class Questionnaire(Strict):
     summary: str | None = None
     based_on: SlugList = Field(default_factory=list)
     default_scale: Slug | None = None
-    scales: Annotated[dict[Slug, list[ScaleOption]], Field(min_length=1)]
+    scales: Annotated[dict[Slug, list[ScaleOption]], Field(min_length=1, json_schema_extra=SLUG_KEYS)]
     levels: Annotated[list[Level], Field(min_length=1)]
     profile: list[ProfileQuestion] = Field(default_factory=list)
     domains: Annotated[list[Domain], Field(min_length=1)]
@@ -182,13 +207,24 @@ class Questionnaire(Strict):
         return list(question.resources or domain.resources)
 
 
+def _join(value: Any) -> Any:
+    return "; ".join(value) if isinstance(value, list) else value
+
+
 class AnswerDetail(Strict):
-    value: Annotated[str | int | float, BeforeValidator(_bool_to_text)]
+    value: Annotated[str | int | float, BeforeValidator(_bool_to_text, json_schema_input_type=str | int | float | bool)]
     note: str | None = None
-    evidence: Annotated[str | None, BeforeValidator(lambda v: "; ".join(v) if isinstance(v, list) else v)] = None
+    evidence: Annotated[str | None, BeforeValidator(_join, json_schema_input_type=str | list[str] | None)] = None
 
 
-RawAnswer = Annotated[str | int | float | AnswerDetail | None, BeforeValidator(_bool_to_text)]
+RawAnswer = Annotated[
+    str | int | float | AnswerDetail | None,
+    BeforeValidator(_bool_to_text, json_schema_input_type=str | int | float | bool | AnswerDetail | None),
+]
+
+
+def _empty_mapping(value: Any) -> Any:
+    return {} if value is None else value
 
 
 class AnswersFile(Strict):
@@ -196,9 +232,13 @@ class AnswersFile(Strict):
     agency: Text
     respondent: str | None = None
     date: Annotated[dt.date, Field(strict=False)] | None = None
-    answers: Annotated[dict[str, RawAnswer], BeforeValidator(lambda v: {} if v is None else v)] = Field(
-        default_factory=dict
-    )
+    answers: Annotated[
+        dict[str, RawAnswer],
+        BeforeValidator(
+            _empty_mapping,
+            json_schema_input_type=Annotated[dict[str, RawAnswer], Field(json_schema_extra=SLUG_KEYS)] | None,
+        ),
+    ] = Field(default_factory=dict)
 
 
 AnswerKind = Literal["value", "choice", "na", "unknown"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,6 +127,31 @@ def list_questionnaires(first: list[Path] | None = None) -> tuple[list[Listing],
                 continue
             found.setdefault(q.id, Listing(q.id, q.version, q.title, q.question_count(), path))
     return list(found.values()), errors
+
+
+_TOP_ID = re.compile(r"""^id:[ \t]*["']?([a-z0-9]+(?:-[a-z0-9]+)*)["']?[ \t]*(?:#.*)?$""", re.M)
+
+
+def questionnaire_ids() -> list[str]:
+    """The ids `prepkit list` would show, cheaply (for shell completion): the top-level `id:` of each file's
+    first 4 KiB, else the file name. Nothing is validated, so a broken file may still be offered."""
+    ids: dict[str, None] = {}
+    for folder in search_dirs():
+        try:
+            paths = sorted(folder.glob("*.y*ml"))
+        except OSError:
+            continue
+        for path in paths:
+            if path.name == LIBRARY_NAME or path.suffix not in (".yaml", ".yml"):
+                continue
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(4096).decode("utf-8", "replace")
+            except OSError:
+                continue
+            found = _TOP_ID.search(head)
+            ids.setdefault(found.group(1) if found else path.stem)
+    return list(ids)
 
 
 def find_questionnaire(name: str, relative_to: Path | None = None) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from prepkit.content.answers import load_answers
 from prepkit.content.models import Answer, Questionnaire, ResourceLibrary
@@ -51,6 +52,7 @@ class Validated:
 
     summary: str
     warnings: list[Problem] = field(default_factory=list)
+    kind: Literal["questionnaire", "answers", "resources", "result"] = "questionnaire"
 
 
 def validate_path(path: Path) -> Validated:
@@ -58,19 +60,20 @@ def validate_path(path: Path) -> Validated:
     if path.suffix.lower() == ".json":
         result = Store(path.parent.parent).load(path)
         ref = result.questionnaire
-        return Validated(f"result {result.id}: {result.agency}, {ref.id} {ref.version}")
+        return Validated(f"result {result.id}: {result.agency}, {ref.id} {ref.version}", kind="result")
     doc = load_yaml(path)
     data = doc.data
     if isinstance(data, dict) and "answers" in data:
         sheet = load_answers(path)
         return Validated(
             f"answers for '{sheet.questionnaire.id}' {sheet.questionnaire.version}: {sheet.agency}, "
-            f"{len(sheet.answers)} answers"
+            f"{len(sheet.answers)} answers",
+            kind="answers",
         )
     if isinstance(data, dict) and "resources" in data:
         validate_document(doc, ResourceLibrary)
         library = load_library(path)
-        return Validated(f"resource library: {len(library)} resources")
+        return Validated(f"resource library: {len(library)} resources", kind="resources")
     q = questionnaire_from_document(doc)
     warnings = [doc.problem(f.loc, f"warning: {f.message}", key=f.at_key) for f in questionnaire_warnings(q)]
     return Validated(

@@ -13,15 +13,18 @@ from prepkit.results.store import Store
 from prepkit.scoring import score
 
 
-def load_subject(ref: str, store: Store) -> Result:
-    """A saved result (path or id), or an answers file turned into an unsaved result."""
+def load_subject(ref: str, store: Store, agency: str | None = None, questionnaire: str | None = None) -> Result:
+    """A saved result (path, id, `latest` or `previous`), or an answers file turned into an unsaved result.
+
+    agency and questionnaire pick whose `latest` or `previous` result when the store holds several.
+    """
     path = Path(ref).expanduser()
     if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
         sheet = load_answers(path)
         q = sheet.questionnaire
         complete = score(q, sheet.answers).complete
         return new_result(q, sheet.agency, sheet.respondent, sheet.answers, complete=complete, date=sheet.date)
-    return find_result(store, ref)
+    return find_result(store, ref, agency, questionnaire)
 
 
 def pick_comparison(store: Store, subject: Result, compare_to: str) -> tuple[Result | None, list[Result], list[str]]:
