@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +14,7 @@ import typer
 
 from prepkit import console
 from prepkit.cli.app import StoreOption, app, handled, report_error
-from prepkit.errors import ContentError, ExitCode, UsageError, file_problem
+from prepkit.errors import ContentError, ExitCode, PrepkitError, SystemRefusal, UsageError, os_reason
 
 if TYPE_CHECKING:
     from prepkit.assess.autosave import Autosave, StoreContents
@@ -24,8 +28,27 @@ NO_TTY = (
     "to assess without prompts, pass --answers FILE (an answers file)"
 )
 
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Where to write the PDF report.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Where to write the report (.pdf, or .html/.htm for HTML; - for HTML on standard output) "
+        "[default: AGENCY_QUESTIONNAIRE_DATE.pdf here, under a fresh name if taken].",
+        show_default=False,
+    ),
+]
 NoReportOption = Annotated[bool, typer.Option("--no-report", help="Save the result without writing a report.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What the user asked for the report written at the end: where, whether at all, may it replace."""
+
+    output: Path | None = None
+    no_report: bool = False
+    force: bool = False
 
 
 @app.command()
@@ -45,14 +68,21 @@ def assess(
     ] = None,
     output: OutputOption = None,
     no_report: NoReportOption = False,
+    force: ForceOption = False,
     store: StoreOption = None,
 ) -> None:
     """Assess an agency: answer the questionnaire in the terminal, or from an answers file with --answers."""
+    from prepkit.cli.prompt_input import text_problem
+    from prepkit.content.models import MAX_NAME
     from prepkit.content.questionnaire import resolve_questionnaire
     from prepkit.results.store import Store, default_store_dir
 
     if agency is not None and not agency.strip():
         raise UsageError("--agency needs a name")
+    for option, value in (("--agency", agency), ("--respondent", respondent)):
+        if value is not None and (problem := text_problem(value.strip(), MAX_NAME)):
+            raise UsageError(f"{option}: {problem.split(';')[0]}")
+    wanted = _report_request(output, no_report, force)
     q = resolve_questionnaire(questionnaire)
     the_store = Store(default_store_dir(store))
     if answers is not None:
@@ -61,7 +91,7 @@ def assess(
                 "--agency and --respondent are asked for in a terminal; an answers file names its "
                 "own agency and respondent"
             )
-        _assess_from_file(q, answers, the_store, output, no_report, from_result)
+        _assess_from_file(q, answers, the_store, wanted, from_result)
         return
     _require_terminal("assess")
     from prepkit.cli.interview_view import Screen
@@ -85,7 +115,7 @@ def assess(
                     f"It was started with version {earlier.questionnaire.version} of this "
                     "questionnaire, which has changed since; it continues with that version."
                 )
-            _continue(the_store, path, output, no_report, screen)
+            _continue(the_store, path, wanted, screen)
             return
     previous = None
     if from_result is not None:
@@ -103,7 +133,7 @@ def assess(
             "answers pre-filled). Press Enter to confirm an answer is still true, or give a new "
             "one; answers you never see are marked as carried over, not checked."
         )
-    _interview(autosave, output, no_report, screen)
+    _interview(autosave, wanted, screen)
 
 
 def _start_rerun(autosave: Autosave, previous: Result, q: Questionnaire) -> Autosave:
@@ -122,9 +152,11 @@ def resume(
     result: Annotated[str | None, typer.Argument(help="In-progress result id or path; without it, list them.")] = None,
     output: OutputOption = None,
     no_report: NoReportOption = False,
+    force: ForceOption = False,
     store: StoreOption = None,
 ) -> None:
     """List assessments in progress and continue one."""
+    wanted = _report_request(output, no_report, force)
     from prepkit.cli.interview_view import Screen
     from prepkit.results.store import Store, default_store_dir
 
@@ -151,7 +183,20 @@ def resume(
         if chosen is None:
             return
         path = ongoing[chosen][0]
-    _continue(the_store, path, output, no_report, screen)
+    _continue(the_store, path, wanted, screen)
+
+
+def _report_request(output: Path | None, no_report: bool, force: bool) -> ReportRequest:
+    """The report wanted at the end, checked now: a bad -o fails before the questions, not after."""
+    wanted = ReportRequest(output, no_report, force)
+    if output is not None and not no_report:
+        from prepkit.fsutil import STDOUT, refuse_special
+        from prepkit.report import report_format
+
+        report_format(output)
+        if str(output) != STDOUT and refuse_special(output) and not force:
+            raise UsageError(f"{output} exists; pass --force to replace it, or choose another name")
+    return wanted
 
 
 def _require_terminal(command: str) -> None:
@@ -188,17 +233,19 @@ def _summary(store: Store, path: Path) -> tuple[str, str]:
     return q.title, f"{answered} of {applicable} answered"
 
 
-def _continue(store: Store, path: Path, output: Path | None, no_report: bool, screen: Screen) -> None:
+def _continue(store: Store, path: Path, wanted: ReportRequest, screen: Screen) -> None:
     from prepkit.assess.autosave import Autosave
 
-    result = store.load(path)
+    autosave = Autosave.resume(store, path)  # Busy (naming the holder) if another prepkit has it open
+    result = autosave.result
     if result.status != "in-progress":
+        autosave.release()
         raise UsageError(f"{result.id} is already complete; start a new assessment with prepkit assess")
     screen.resuming(result)
-    _interview(Autosave(store, result, saved=True), output, no_report, screen)
+    _interview(autosave, wanted, screen)
 
 
-def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen: Screen) -> None:
+def _interview(autosave: Autosave, wanted: ReportRequest, screen: Screen) -> None:
     from prepkit.assess.interview import Interview, Mode
     from prepkit.assess.rerun import confirmable, session_provenance
     from prepkit.results.gate import questionnaire_of
@@ -225,25 +272,46 @@ def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen:
     def save_progress() -> None:
         try:
             save(interview.saved_answers())
-        except ContentError as error:  # keep asking: the next answer tries again
+        except PrepkitError as error:  # keep asking (a full disk, a lost folder): the next answer tries again
             report_error(error)
             console.err().print("Your answers are kept while prepkit runs; the next answer tries to save again.")
 
     try:
-        mode = screen.run(interview, save_progress)
-    except KeyboardInterrupt:
-        if interview.answers:
-            save(interview.saved_answers())
-        screen.quit_message(autosave, interview, interrupted=True)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    if mode is Mode.QUIT:
-        if interview.answers or autosave.saved:
-            save(interview.saved_answers())
-        screen.quit_message(autosave, interview)
-        return
-    path = save(interview.final_answers(), complete=True)
+        with interrupted_by_signals():
+            try:
+                mode = screen.run(interview, save_progress)
+            except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: save, say how to go on, exit 130
+                if interview.answers:
+                    save(interview.saved_answers())
+                with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                    screen.quit_message(autosave, interview, interrupted=True)
+                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            if mode is Mode.QUIT:
+                if interview.answers or autosave.saved:
+                    save(interview.saved_answers())
+                screen.quit_message(autosave, interview)
+                return
+            path = save(interview.final_answers(), complete=True)
+    finally:
+        autosave.release()
     screen.saved(path)
-    _finish(autosave.store, autosave.result, output, no_report)
+    _finish(autosave.store, autosave.result, wanted)
+
+
+@contextlib.contextmanager
+def interrupted_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP act as Ctrl-C while answers are being typed: saved, then the resume hint."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _plan_notes(store: Store, agency: str, q: Questionnaire) -> dict[str, str]:
@@ -266,21 +334,24 @@ def _save(
     """Save, or a one-line error naming the file (full disk, lost permissions) instead of a traceback."""
     try:
         return autosave.save(answers, complete=complete, provenance=provenance)
-    except OSError as error:
+    except (OSError, SystemRefusal) as error:
         raise _not_saved(autosave.path, error) from None
 
 
-def _not_saved(path: Path, error: OSError) -> ContentError:
-    return file_problem(path, f"could not save the assessment: {error.strerror or error}")
+def _not_saved(path: Path, error: OSError | SystemRefusal) -> SystemRefusal:
+    """Exit 3 (spec 6): one line naming the path the system refused and why."""
+    if isinstance(error, SystemRefusal):
+        return SystemRefusal(error.path, f"could not save the assessment: {error.reason}")
+    return SystemRefusal(error.filename or path, f"could not save the assessment: {os_reason(error)}")
 
 
-def _finish(store: Store, result: Result, output: Path | None, no_report: bool) -> None:
+def _finish(store: Store, result: Result, wanted: ReportRequest) -> None:
     _show_comparison(store, result)
-    write_report_for(result, store, output=output, no_report=no_report)
+    write_report_for(result, store, wanted)
 
 
 def _assess_from_file(
-    q: Questionnaire, answers: Path, store: Store, output: Path | None, no_report: bool, from_result: str | None = None
+    q: Questionnaire, answers: Path, store: Store, wanted: ReportRequest, from_result: str | None = None
 ) -> None:
     from rich.text import Text
 
@@ -288,7 +359,7 @@ def _assess_from_file(
 
     try:
         result = save_answers_as_result(answers, store, q, previous=from_result)
-    except OSError as error:
+    except (OSError, SystemRefusal) as error:
         raise _not_saved(store.results_dir, error) from None
     out = console.out()
     out.print(Text(f"Saved {store.path_of(result.id)}"), soft_wrap=True)
@@ -297,14 +368,14 @@ def _assess_from_file(
             "Some questions that apply have no answer, so the assessment is saved as in progress; continue it with:"
         )
         out.print(Text(f"  prepkit resume {result.id}"), soft_wrap=True)
-    if not no_report:
+    if not wanted.no_report:
         from prepkit.cli.show import print_scorecard
         from prepkit.results.gate import questionnaire_of
         from prepkit.scoring import score
 
         q = questionnaire_of(result)
         print_scorecard(q, score(q, result.answers), result.agency)
-    _finish(store, result, output, no_report)
+    _finish(store, result, wanted)
 
 
 def _show_comparison(store: Store, result: Result) -> None:
@@ -325,30 +396,28 @@ def _show_comparison(store: Store, result: Result) -> None:
     print_comparison(console.out(), earlier.result, comparison)
 
 
-def write_report_for(
-    result: Result, store: Store, *, output: Path | None = None, no_report: bool = False
-) -> Path | None:
+def write_report_for(result: Result, store: Store, wanted: ReportRequest | None = None) -> Path | None:
     """Write the report of a saved result (compared with the previous one) and return its path.
 
     The result is saved before this runs, so a report that cannot be written loses nothing.
     """
-    if no_report:
+    wanted = wanted or ReportRequest()
+    if wanted.no_report:
         return None
-    from prepkit.report import default_report_name, write_report
+    from prepkit.report import report_format, write_report
     from prepkit.report.loading import pick_comparison, plan_at
 
     before, history, warnings = pick_comparison(store, result, "previous")
     for warning in warnings:
         console.err().print(f"Warning: {warning}", markup=False)
-    fmt = output.suffix.lstrip(".").lower() if output is not None and output.suffix.lower() == ".html" else "pdf"
-    target = output or Path.cwd() / default_report_name(result, fmt)
     console.err().print("Writing the report...", markup=False)
     path = write_report(
         result,
-        target,
-        fmt=fmt,
+        wanted.output,
+        fmt=report_format(wanted.output),
         compare_to=before,
         history=history,
+        force=wanted.force,
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
         plan=plan_at(store, result),
     )

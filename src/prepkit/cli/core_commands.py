@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from prepkit import console
-from prepkit.cli.app import JsonOption, StoreOption, app, handled, report_error
+from prepkit.cli.app import JsonOption, StoreOption, app, handled, json_text, report_error
 from prepkit.errors import ContentError, ExitCode, PrepkitError
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ def list_command(json_output: JsonOption = False) -> None:
             {"id": x.id, "version": x.version, "title": x.title, "questions": x.questions, "path": str(x.path)}
             for x in listings
         ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_text(rows))
         return
     from rich.table import Table
 
@@ -93,7 +92,7 @@ def score(
     q = assessment.questionnaire
     card = compute(q, assessment.answers)
     if json_output:
-        print(json.dumps(scorecard_json(q, card, assessment.agency), indent=2, ensure_ascii=False))
+        print(json_text(scorecard_json(q, card, assessment.agency)))
         return
     from prepkit.cli.show import print_scorecard
 
@@ -112,7 +111,7 @@ def resources(
 
     found = search_resources(text, topic)
     if json_output:
-        print(json.dumps([r.model_dump(mode="json") for r in found], indent=2, ensure_ascii=False))
+        print(json_text([r.model_dump(mode="json") for r in found]))
         return
     from rich.table import Table
 
@@ -139,4 +138,4 @@ def schema(
         raise typer.BadParameter(f"'{kind}' is not one of: {', '.join(models)}", param_hint="KIND")
     document = models[kind].model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    print(json.dumps(document, indent=2))
+    print(json_text(document))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from prepkit.cli.app import JsonOption, StoreOption, app, handled, report_error
-from prepkit.errors import ContentError, ExitCode, PrepkitError, UsageError
+from prepkit.cli.app import JsonOption, StoreOption, app, handled, json_text, report_error
+from prepkit.errors import ContentError, PrepkitError, UsageError
 
 if TYPE_CHECKING:
     from prepkit.results.store import Store
@@ -32,9 +31,9 @@ def _questionnaire_id(name: str | None) -> str | None:
     """An id as given, or the id of the questionnaire file a path names."""
     if name is None or not Path(name).expanduser().is_file():
         return name
-    from prepkit.content.questionnaire import load_questionnaire
+    from prepkit.content.questionnaire import find_questionnaire, load_questionnaire
 
-    return load_questionnaire(Path(name).expanduser()).id
+    return load_questionnaire(find_questionnaire(name)).id  # a .yaml/.yml file only
 
 
 def warn_skipped(skipped: list[ContentError]) -> None:
@@ -59,7 +58,7 @@ def history(
     entries, skipped = load_history(st, agency, _questionnaire_id(questionnaire))
     warn_skipped(skipped)
     if json_output:
-        print(json.dumps(history_json(entries), indent=2, ensure_ascii=False))
+        print(json_text(history_json(entries)))
         return
     from prepkit.cli.show_history import print_history
     from prepkit.plan.changelog import now_local
@@ -102,7 +101,7 @@ def compare(
         )
     comparison = compare_entries(old, new)
     if json_output:
-        print(json.dumps(comparison_json(comparison), indent=2, ensure_ascii=False))
+        print(json_text(comparison_json(comparison)))
         return
     from prepkit.cli.show_history import print_comparison
 
@@ -139,7 +138,8 @@ def export(
         ),
     ] = ExportWhat.answers,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file (owner-only) instead of standard output.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (owner-only); - or nothing: standard output."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
     bom: Annotated[
@@ -153,44 +153,40 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Export a result's answers, action plan or scores as CSV, XLSX or JSON."""
-    from prepkit.fsutil import write_private
+    from prepkit.fsutil import STDOUT, write_output
     from prepkit.history.timeline import open_entry
     from prepkit.report.export import export_result
 
     if what is ExportWhat.result and fmt is not ExportFormat.json:
         raise UsageError("--what result exports the whole result as JSON: add --format json")
-    if fmt is ExportFormat.xlsx and output is None:
+    if fmt is ExportFormat.xlsx and (output is None or str(output) == STDOUT):
         raise UsageError("an XLSX export is a file: give it with -o FILE.xlsx")
     st = _store(store)
     entry = open_entry(st, result, agency, _questionnaire_id(questionnaire))
     data = export_result(entry.result, fmt.value, what.value)
     if bom and fmt is ExportFormat.csv:
         data = "\ufeff".encode() + data
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    if output.exists() and not force:
-        raise UsageError(f"{output} exists; add --force to replace it")
-    try:
-        write_private(output, data)
-    except OSError as err:
-        raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
-    print(f"Wrote {output}", file=sys.stderr)
+    written = write_output(output or Path(STDOUT), data, force=force)
+    if str(written) != STDOUT:
+        print(f"Wrote {written}", file=sys.stderr)
 
 
 @app.command()
 @handled
 def delete(
-    result: Annotated[str, typer.Argument(help="Id of the result to delete (or its start).")],
+    result: Annotated[str, typer.Argument(help="The exact id of the result to delete (see prepkit history).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Delete a saved result from the store, after confirmation."""
+    """Delete a saved result from the store, after confirmation. Only an exact id is taken."""
     from prepkit.results.gate import read_result
 
     st = _store(store)
-    path = st.find_id(result)
+    path = st.path_of(result)
+    if not path.is_file() or path.stem != result:
+        raise UsageError(
+            f"no result with the id '{result}' in {st.results_dir}; give the whole id (`prepkit history` lists them)"
+        )
     try:
         saved = read_result(path)
         described = (
@@ -199,10 +195,13 @@ def delete(
         )
     except ContentError:
         described = f"{path.stem} (unreadable file)"
-    if not yes and not typer.confirm(f"Delete result {described}?", default=False, err=True):
-        print("Nothing deleted.", file=sys.stderr)
-        raise typer.Exit(int(ExitCode.INVALID))
-    st.delete(path.stem)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"delete asks for confirmation in a terminal; to delete {result} without it, add --yes")
+        if not typer.confirm(f"Delete result {described}?", default=False, err=True):
+            print("Nothing deleted.", file=sys.stderr)
+            return
+    st.delete(result)
     print(f"Deleted {described}")
 
 
@@ -216,12 +215,12 @@ def import_command(
 ) -> None:
     """Bring results from another machine into the store; checked first, never overwriting another result."""
     st = _store(store)
-    failed = 0
+    failed = 0  # the exit code: the highest of the files that failed (3 when the system refused one)
     for file in files:
         try:
             result, path, added = st.import_file(file)
         except PrepkitError as error:
-            failed += 1
+            failed = max(failed, int(error.exit_code))
             report_error(error)
             continue
         what = "Imported" if added else "Already in the store:"
@@ -230,4 +229,4 @@ def import_command(
             f"{result.date.isoformat()}) -> {path}"
         )
     if failed:
-        raise typer.Exit(int(ExitCode.INVALID))
+        raise typer.Exit(failed)

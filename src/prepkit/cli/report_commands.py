@@ -21,12 +21,16 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help="Where to write the report [default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder].",
+            help="Where to write the report, or - for HTML on standard output "
+            "[default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder, under a fresh name if taken].",
             show_default=False,
         ),
     ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="pdf or html [default: from -o, else pdf].", show_default=False)
+        str | None,
+        typer.Option(
+            "--format", help="pdf or html [default: from the -o name: .html/.htm html, else pdf].", show_default=False
+        ),
     ] = None,
     compare_to: Annotated[
         str,
@@ -62,34 +66,29 @@ def report(
             "without question-level findings, notes, evidence, names or resources.",
         ),
     ] = "full",
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Write the capacity report: scores, action plan, findings by domain, change and trend."""
-    from prepkit.report import FORMATS, write_report
+    from prepkit import console
+    from prepkit.report import report_format, write_report
     from prepkit.report.context import AUDIENCES
     from prepkit.report.loading import load_subject, pick_comparison, plan_at
     from prepkit.results.store import Store, default_store_dir
 
     if audience not in AUDIENCES:
         raise typer.BadParameter(f"'{audience}' is not one of: {', '.join(AUDIENCES)}", param_hint="--audience")
-    chosen = (fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "pdf")).lower()
-    if chosen not in FORMATS:
-        raise typer.BadParameter(f"'{chosen}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
+    chosen = report_format(output, fmt)  # usage errors first, before any work
     if pdfa and chosen != "pdf":
         raise typer.BadParameter("--pdfa applies to PDF reports only", param_hint="--pdfa")
     the_store = Store(default_store_dir(store))
     subject = load_subject(result, the_store)
     before, history, warnings = pick_comparison(the_store, subject, compare_to)
-    from prepkit import console
-
     for warning in warnings:
         console.err().print(f"Warning: {warning}", markup=False)
-    from prepkit.report import default_report_name
-
-    target = output or Path.cwd() / default_report_name(subject, chosen, audience)
     path = write_report(
         subject,
-        target,
+        output,
         fmt=chosen,
         compare_to=before,
         history=history,
@@ -97,7 +96,9 @@ def report(
         template_dir=template_dir,
         pdfa=pdfa,
         audience="public" if audience == "public" else "full",
+        force=force,
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
         plan=plan_at(the_store, subject),
     )
-    print(path)
+    if str(path) != "-":
+        print(path)
