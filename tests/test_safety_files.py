@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from conftest import PACK, run_prepkit
+from conftest import PACK, run_process
 from prepkit.cli import app
 from prepkit.fsutil import private_dir, write_output, write_private
 
@@ -93,7 +93,7 @@ def test_a_device_as_output_is_refused_and_left_alone(tmp_path: Path) -> None:
 def test_a_fifo_as_output_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.html"
     os.mkfifo(fifo)
-    proc = run_prepkit("report", ANSWERS, "-o", str(fifo), timeout=30)  # a blocking open would hang here
+    proc = run_process("report", ANSWERS, "-o", str(fifo), timeout=30)  # a blocking open would hang here
     assert proc.returncode == 3, proc.stderr
     assert proc.stderr.strip() == f"Error: {fifo}: is a FIFO (named pipe); prepkit writes only regular files"
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
@@ -243,7 +243,7 @@ def test_a_real_full_disk(tmp_path: Path) -> None:
         pytest.skip("cannot mount a tmpfs here")
     try:
         target = small / "report.pdf"
-        proc = run_prepkit("report", ANSWERS, "-o", str(target))
+        proc = run_process("report", ANSWERS, "-o", str(target))
         assert proc.returncode == 3, proc.stderr
         assert proc.stderr.strip() == f"Error: {target}: the disk is full (no space left on device)"
         assert list(small.iterdir()) == []

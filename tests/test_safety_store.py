@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import PACK, run_prepkit
+from conftest import PACK, run_prepkit, run_process
 from prepkit.cli import app
 from prepkit.content.models import MAX_NOTE, Answer
 from prepkit.content.yamlio import MAX_BYTES
@@ -74,13 +74,14 @@ def test_a_store_of_another_user_is_refused(tmp_path: Path) -> None:
 def odd_entries(results: Path) -> list[str]:
     """A FIFO, a socket, a loop of links and a dangling link, each named *.json."""
     os.mkfifo(results / "fifo.json")
+    os.mkfifo(results / "fifo.prepkit")  # a packet name: rollup reads packets too
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(results / "socket.json"))
     server.close()
     (results / "loop-a.json").symlink_to(results / "loop-b.json")
     (results / "loop-b.json").symlink_to(results / "loop-a.json")
     (results / "dangling.json").symlink_to(results / "nowhere")
-    return ["fifo.json", "socket.json", "loop-a.json", "loop-b.json", "dangling.json"]
+    return ["fifo.json", "fifo.prepkit", "socket.json", "loop-a.json", "loop-b.json", "dangling.json"]
 
 
 def test_fifos_sockets_and_loops_in_results_are_named_and_skipped(hermetic: Path) -> None:
@@ -91,13 +92,14 @@ def test_fifos_sockets_and_loops_in_results_are_named_and_skipped(hermetic: Path
     names = odd_entries(store.results_dir)
     env = {"PREPKIT_STORE": str(hermetic)}
     for args in (["history"], ["resume"], ["rollup"], ["rollup", "--json"], ["export", "latest"]):
-        proc = run_prepkit(*args, env=env, timeout=30)  # a blocking open of the FIFO would hang here
+        proc = run_process(*args, env=env, timeout=30)  # a blocking open of the FIFO would hang here
         assert "Traceback" not in proc.stderr, (args, proc.stderr)
         assert proc.returncode == 0, (args, proc.stderr)
         if args[0] in ("history", "rollup"):
             for name in names:
-                assert name in proc.stderr, (args, name, proc.stderr)
-    proc = run_prepkit("resume", env=env, timeout=30)
+                if name.endswith(".json") or args[0] == "rollup":  # packets (*.prepkit) are for rollup
+                    assert name in proc.stderr, (args, name, proc.stderr)
+    proc = run_process("resume", env=env, timeout=30)
     assert "Test Town Police Department" in proc.stdout  # the real in-progress result is still listed
     for name in names:
         assert (store.results_dir / name).is_symlink() or not (store.results_dir / name).is_file()

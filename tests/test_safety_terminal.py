@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import FIXTURES, run_prepkit
+from conftest import FIXTURES
 
 DRILL = str(FIXTURES / "assess" / "drill.yaml")
 LEFT = "\x1b[D"
@@ -192,10 +192,6 @@ def run_prepkit_code(code: str, *args: str, store: Path) -> object:
         stdin=subprocess.DEVNULL,
         timeout=60,
     )
-
-
-def test_run_prepkit_is_the_process() -> None:
-    assert run_prepkit("--version").returncode == 0
 
 
 def test_ctrl_c_at_the_note_prompt_saves_without_a_note(tmp_path: Path) -> None:
