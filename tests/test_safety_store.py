@@ -160,3 +160,23 @@ def test_saved_answers_round_trip_at_the_limits(hermetic: Path) -> None:
     path = store.save(result.model_copy(update={"answers": answers}))
     assert json.loads(path.read_text())["answers"]["planning-policy"]["note"] == note
     assert store.load(path).answers == answers
+
+
+def test_a_plan_sheet_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    from prepkit.plan.importing import read_sheet
+
+    fifo = tmp_path / "plan.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ContentError, match="not a regular file"):
+        read_sheet(fifo)
+
+
+def test_a_plan_is_not_written_into_a_store_others_can_write(tmp_path: Path) -> None:
+    from prepkit.plan.planfile import write_plan
+
+    store = tmp_path / "store"
+    store.mkdir()
+    store.chmod(0o777)
+    with pytest.raises(SystemRefusal, match="can be written by others"):
+        write_plan(store / "plans" / "x.json", None)  # type: ignore[arg-type]
+    assert not (store / "plans").exists() or list((store / "plans").iterdir()) == []

@@ -177,14 +177,14 @@ def export_command(
     store: StoreOption = None,
 ) -> None:
     """Write the plan as CSV or XLSX, one row per item, for editing in a spreadsheet and `plan import`."""
-    from prepkit.fsutil import write_private
+    from prepkit.fsutil import STDOUT, refuse_special, write_output
 
     chosen = (fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv")).lower()
     if chosen not in ("csv", "xlsx"):
         raise UsageError(f"unknown format '{fmt}': csv or xlsx")
-    if chosen == "xlsx" and output is None:
+    if chosen == "xlsx" and (output is None or str(output) == STDOUT):
         raise UsageError("an XLSX workbook needs a file: add -o FILE")
-    if output is not None and output.exists() and not force:
+    if output is not None and str(output) != STDOUT and refuse_special(output) and not force:
         raise UsageError(f"{output} exists; add --force to replace it")
     opened, at = _open(store, agency, questionnaire)
     if opened.changed:
@@ -197,12 +197,9 @@ def export_command(
         from prepkit.plan.csvio import plan_csv
 
         data = plan_csv(opened.plan, at.date(), excel=excel)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    write_private(output, data)
-    print(f"Wrote {output} ({len(opened.plan.items)} items)", file=sys.stderr)
+    written = write_output(output or Path(STDOUT), data, force=force)
+    if str(written) != STDOUT:
+        print(f"Wrote {written} ({len(opened.plan.items)} items)", file=sys.stderr)
 
 
 @plan_app.command("import")
