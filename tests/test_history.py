@@ -153,15 +153,16 @@ def test_load_history_scores_each_result_with_its_own_questionnaire(store: Store
     assert V2_QUESTIONNAIRE.exists()
 
 
-def test_delete_asks_first_and_keeps_the_result_unless_confirmed(store: Store) -> None:
+def test_delete_without_a_terminal_needs_yes_and_takes_exact_ids_only(store: Store) -> None:
     result, path = save_result(store)
-    for answer in ("n\n", "", "\n"):
+    for answer in ("n\n", "", "y\n"):
         proc = run_prepkit("delete", result.id, input=answer)
-        assert proc.returncode == 1 and path.exists(), (answer, proc.stderr)
-        assert "Delete result" in proc.stderr
-    proc = run_prepkit("delete", result.id[:-3], input="y\n")
-    assert proc.returncode == 0, proc.stderr
-    assert not path.exists() and f"Deleted {result.id}" in proc.stderr
+        assert proc.returncode == 2 and path.exists(), (answer, proc.stderr)
+        assert "--yes" in proc.stderr
+    proc = run_prepkit("delete", result.id[:-3], "--yes")  # the start of an id is not an id
+    assert proc.returncode == 2 and path.exists(), proc.stderr
+    proc = run_prepkit("delete", "2", "--yes")  # every id starts with 2
+    assert proc.returncode == 2 and path.exists(), proc.stderr
 
 
 def test_delete_with_yes_and_unknown_ids(store: Store) -> None:

@@ -195,14 +195,16 @@ def test_report_files_name_agencies_only_when_asked(region: Path, tmp_path: Path
 
 
 def test_the_pdf_renderer_fetches_nothing_outside_the_templates(tmp_path: Path) -> None:
-    from prepkit.report.region import render_pdf
+    from prepkit.paths import bundled_templates
+    from prepkit.report.pdf import render_pdf
 
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
     pdf = render_pdf(
         f'<html><head><link rel="attachment" href="{secret.as_uri()}"></head>'
         f'<body><p>hello</p><img src="{secret.as_uri()}"><img src="http://127.0.0.1:9/x.png">'
-        "</body></html>"
+        "</body></html>",
+        [bundled_templates()],
     )
     assert pdf.startswith(b"%PDF") and b"/EmbeddedFile" not in pdf and b"TOP-SECRET" not in pdf
 

@@ -46,11 +46,12 @@ def test_store_is_owner_only_and_leaves_no_temp_files(store: Store) -> None:
     assert leftovers == []
 
 
-def test_an_open_store_folder_is_tightened(store: Store) -> None:
+def test_an_existing_store_folder_keeps_its_mode(store: Store) -> None:
     store.root.mkdir(mode=0o755)
     store.root.chmod(0o755)
     save_result(store)
-    assert stat.S_IMODE(store.root.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store.root.stat().st_mode) == 0o755  # not ours to change: it was there
+    assert stat.S_IMODE(store.results_dir.stat().st_mode) == 0o700  # created by prepkit
 
 
 def test_results_share_one_snapshot_and_stay_small(store: Store) -> None:
@@ -187,7 +188,7 @@ def test_delete_only_touches_results_in_the_store(store: Store, tmp_path: Path) 
     result, path = save_result(store)
     outside = tmp_path / "copy.json"
     outside.write_bytes(result_json(result))
-    with pytest.raises(UsageError, match="not a result in the store"):
+    with pytest.raises(UsageError, match="no result with the id"):
         store.delete(str(outside))
     store.delete(result.id)
     assert not path.exists() and outside.exists()

@@ -83,6 +83,17 @@ def test_a_directory_or_device_is_not_read(tmp_path: Path) -> None:
     proc = run_prepkit("validate", str(tmp_path), "/dev/zero", timeout=20)
     assert proc.returncode == 1
     assert proc.stderr.splitlines() == [
-        f"{tmp_path}:1:1: not a regular file (or it does not exist)",
-        "/dev/zero:1:1: not a regular file (or it does not exist)",
+        f"{tmp_path}:1:1: not a regular file (it is a folder)",
+        "/dev/zero:1:1: not a regular file (it is a device)",
     ]
+
+
+def test_a_long_string_aliased_many_times_is_refused_fast(tmp_path: Path) -> None:
+    """1 MB of text aliased 2,000 times is 2 GB once expanded: refused by size, before expanding."""
+    path = tmp_path / "wide-bomb.yaml"
+    path.write_text("format: 1\nid: &a " + "A" * 1_000_000 + "\ntitle: [" + ", ".join(["*a"] * 2000) + "]\n")
+    started = time.monotonic()
+    proc = run_prepkit("validate", str(path), timeout=30)
+    assert proc.returncode == 1
+    assert "more than 10 million characters once aliases are expanded" in proc.stderr
+    assert time.monotonic() - started < 10  # before the bound: 13 to 45 s and gigabytes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -42,6 +43,13 @@ class ContentError(PrepkitError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+class UnreadableFile(ContentError):
+    """The system refused to read a file (permissions, an I/O error): reported as FILE:1:1: reason like a
+    content problem (scans name it and skip it), but a command that was given the file exits 3."""
+
+    exit_code = ExitCode.SYSTEM
+
+
 class UsageError(PrepkitError):
     """The command was called wrongly (unknown questionnaire, missing terminal...)."""
 
@@ -62,7 +70,27 @@ class SystemRefusal(PrepkitError):
     def of(cls, error: OSError, path: Path | str | None = None) -> SystemRefusal:
         """One line naming the path and the reason, from an OSError."""
         where = path if path is not None else (error.filename if error.filename is not None else "?")
-        return cls(where, error.strerror or str(error))
+        return cls(where, os_reason(error))
+
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full (no space left on device)",
+    errno.EDQUOT: "the disk quota is full",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EISDIR: "is a folder; give a file name",
+    errno.ENOTDIR: "a folder on its way is a file",
+    errno.ELOOP: "is a loop of symbolic links",
+    errno.EEXIST: "exists",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """The reason an OSError gives, in words a user reads (the disk is full, permission denied)."""
+    if error.errno in _REASONS:
+        return _REASONS[error.errno]
+    return error.strerror or str(error)
 
 
 def file_problem(path: Path | str, message: str, line: int = 1, column: int = 1) -> ContentError:

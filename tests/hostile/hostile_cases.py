@@ -15,6 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ETC_PASSWD = "../" * 20 + "etc/passwd"
+ETC_PASSWD_RESOLVED = "../" * 20 + "etc/passwd"  # as the answers file names it, relative to its folder
+NOT_YAML = "a questionnaire is a .yaml or .yml file, not"
+SECRET = "SECRET"  # in q-shadow-like.yaml: must never reach a message
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ CASES: list[Case] = [
     Case("q-merge-key.yaml", 1, 8, 8, "keys must be plain text (merge keys '<<' are not supported)"),
     Case("q-complex-key.yaml", 1, 5, 3, "keys must be plain text"),
     Case("q-duplicate-key.yaml", 1, 5, 1, "duplicate key 'title'"),
+    # numbers YAML 1.1 and 1.2 read differently, and full-width digits: refused with a hint
+    Case("q-yaml11-numbers.yaml", 1, 3, 10, "'070' is a number with a leading zero", lines=3),
+    Case("q-shadow-like.yaml", 1, 1, 1, "not a prepkit file (none of its keys is one prepkit uses)"),
     # --- wrong types and values
     Case("q-wrong-types.yaml", 1, 1, 9, "format: '1' is not allowed here; expected 1", lines=8),
     Case("q-format-2.yaml", 1, 1, 9, "format: 2 is not allowed here; expected 1"),
@@ -127,14 +133,16 @@ CASES: list[Case] = [
     Case("a-answers-list.yaml", 1, 3, 10, "answers: expected a mapping of keys to values, got a list"),
     Case("a-escape-in-value.yaml", 1, 6, 20, f"control character U+001B {CTRL}"),
     Case("a-control-in-note.yaml", 1, 6, 37, f"control character U+0007 {CTRL}"),
-    Case("a-questionnaire-dev-zero.yaml", 1, 1, 16, "questionnaire file not found: /dev/zero", by_questionnaire=True),
+    # a questionnaire is named by a .yaml/.yml file only, and a file that is not ours is never quoted
+    Case("a-questionnaire-dev-zero.yaml", 1, 1, 16, f"{NOT_YAML} /dev/zero", by_questionnaire=True),
+    Case("a-questionnaire-etc-passwd.yaml", 1, 1, 16, f"{NOT_YAML} {ETC_PASSWD_RESOLVED}", by_questionnaire=True),
     Case(
-        "a-questionnaire-etc-passwd.yaml",
+        "a-questionnaire-shadow-like.yaml",
         1,
         1,
         1,
-        "expected a mapping of keys, got text",
-        names=ETC_PASSWD,
+        "not a prepkit file (none of its keys is one prepkit uses); its content is not shown",
+        names="q-shadow-like.yaml",
         by_questionnaire=True,
     ),
     Case(

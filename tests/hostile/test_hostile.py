@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from generated import MB, answers_text, huge_file, questionnaire_text
-from hostile_cases import CASES, HOSTILE_MARKUP, Case
+from hostile_cases import CASES, HOSTILE_MARKUP, SECRET, Case
 
 from conftest import PACK
 from conftest import run_process as run_prepkit
@@ -240,7 +240,7 @@ def test_paths_that_are_not_regular_files(what: str, store: Path, tmp_path: Path
         path.symlink_to("/dev/zero")  # endless
     proc = prepkit(store, "validate", path.name, cwd=tmp_path)
     assert proc.returncode == 1
-    assert_rejected(Case(path.name, 1, 1, 1, "not a regular file (or it does not exist)"), proc.stderr.splitlines())
+    assert_rejected(Case(path.name, 1, 1, 1, "not a regular file"), proc.stderr.splitlines())
 
 
 def test_a_questionnaire_with_2000_questions_is_accepted(store: Path, tmp_path: Path) -> None:
@@ -327,3 +327,25 @@ def test_assess_refuses_without_writing(case: Case, store: Path) -> None:
     proc = prepkit(store, "assess", MINI, "--answers", case.file, "--no-report")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert_rejected(case, proc.stderr.splitlines())
+
+
+def test_a_file_that_is_not_a_prepkit_file_is_never_quoted(store: Path, tmp_path: Path) -> None:
+    """`questionnaire: /etc/shadow`: no message shows a line of a file that did not parse as ours."""
+    plain = tmp_path / "shadow"  # not .yaml: never even read as a questionnaire
+    plain.write_text((CASES_DIR / "q-shadow-like.yaml").read_text())
+    secret_yaml = tmp_path / "shadow.yaml"  # a .yaml file: read, found not to be ours, not quoted
+    secret_yaml.write_text("root:$6$SECRETHASH$x:19000:0:99999: 7\nadmin: SECRET-password\n")
+    answers = tmp_path / "answers.yaml"
+    for named in (plain, secret_yaml):
+        answers.write_text(f"questionnaire: {named}\nagency: A\nanswers:\n  planning-policy: 2\n")
+        for args in (
+            ["validate", str(answers)],
+            ["validate", str(named)],
+            ["score", str(answers)],
+            ["score", str(CASES_DIR / "a-html-note-ok.yaml"), "-q", str(named)],
+            ["history", "-q", str(named)],
+            ["assess", str(named), "--answers", str(answers)],
+        ):
+            proc = prepkit(store, *args, cwd=tmp_path)
+            assert proc.returncode in (1, 2), (args, proc.stderr)
+            assert SECRET not in proc.stderr + proc.stdout, (args, proc.stderr)

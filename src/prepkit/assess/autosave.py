@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prepkit.content.models import Answer, Questionnaire
-from prepkit.errors import ContentError
+from prepkit.content.yamlio import open_regular
+from prepkit.errors import ContentError, SystemRefusal
+from prepkit.results.lock import ResultLock
 from prepkit.results.model import Provenance, Result, new_result, same_agency
 from prepkit.results.store import Store
 
@@ -56,17 +59,27 @@ def read_store(store: Store) -> StoreContents:
             contents.results.append((path, item))
             continue
         damaged = Damaged(path, item)
-        if _looks_in_progress(path):
+        if _looks_in_progress(path) and _may_write(store):
             damaged.moved_to = set_aside(path)
         contents.damaged.append(damaged)
     return contents
 
 
+def _may_write(store: Store) -> bool:
+    try:
+        store.ready_for_writing()
+    except SystemRefusal:
+        return False
+    return True
+
+
 def _looks_in_progress(path: Path) -> bool:
     try:
-        with path.open("rb") as handle:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False  # a FIFO, socket or link is named and skipped, never opened or moved
+        with open_regular(path) as handle:
             head = handle.read(_HEAD_BYTES)
-    except OSError:
+    except (OSError, ContentError):
         return False
     return b'"in-progress"' in head
 
@@ -93,10 +106,36 @@ def _now() -> dt.datetime:
 class Autosave:
     """One assessment's result file, rewritten atomically (owner-only) after every change."""
 
-    def __init__(self, store: Store, result: Result, *, saved: bool) -> None:
+    def __init__(self, store: Store, result: Result, *, saved: bool, lock: ResultLock | None = None) -> None:
         self.store = store
         self.result = result
         self.saved = saved  # whether a file exists yet; the first write refuses to replace any
+        self.lock = lock  # held from the first save (or from resume) until release()
+
+    @classmethod
+    def resume(cls, store: Store, path: Path) -> Autosave:
+        """Continue the result in path: its lock first (Busy if another prepkit has it), then its content."""
+        lock = store.lock(path.stem)
+        lock.acquire()
+        try:
+            result = store.load(path)
+        except BaseException:
+            lock.release()
+            raise
+        return cls(store, result, saved=True, lock=lock)
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def _claim(self) -> None:
+        if self.lock is not None and self.lock.result_id == self.result.id:
+            return
+        self.release()
+        lock = self.store.lock(self.result.id)
+        lock.acquire()
+        self.lock = lock
 
     @classmethod
     def start(
@@ -128,7 +167,13 @@ class Autosave:
             update["date"] = _now().date()
         self.result = self.result.model_copy(update=update)
         if self.saved:
+            self._claim()
             return self.store.save(self.result)
-        self.result, path = self.store.save_new(self.result)  # another id if one is taken: never replace
+        self.store.ready_for_writing()
+        self._claim()
+        saved, path = self.store.save_new(self.result)  # another id if one is taken: never replace
+        if saved.id != self.result.id:
+            self.result = saved
+            self._claim()
         self.saved = True
         return path

@@ -308,6 +308,10 @@ class Interview:
         item = self.current
         assert item is not None
         note, evidence = self.note_of(item)
+        if text.casefold() == "q":  # save and quit, as everywhere: never a note that says "q"
+            self._pending_note = None
+            self.mode = Mode.QUIT
+            return Event("quit")
         if self.mode is Mode.NOTE:
             self._pending_note = _edited(note, text)
             self.mode = Mode.EVIDENCE

@@ -12,10 +12,11 @@ from prepkit.cli import (  # noqa: F401  (each module registers its commands)
     report_commands,
     team_commands,
 )
-from prepkit.cli.app import app
+from prepkit.cli.app import app, prepare_streams
 
 
 def main() -> None:
+    prepare_streams()
     app(prog_name="prepkit")
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import io
+import json
 import os
 import shutil
 import sys
@@ -161,6 +163,29 @@ def main_options(
         console.disable_color()
     if debug:
         _state["debug"] = True
+
+
+_NEVER_FAILING = ("replace", "backslashreplace", "xmlcharrefreplace", "namereplace", "ignore")
+
+
+def prepare_streams() -> None:
+    """Standard streams that never crash prepkit: a closed one reads or writes nothing, and a
+    character the output's encoding lacks (LANG=C, a Latin-1 pipe) is replaced, not an error."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115  (lives as long as the process)
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif isinstance(stream, io.TextIOWrapper) and stream.errors not in _NEVER_FAILING:
+            stream.reconfigure(errors="replace")  # strict, or surrogateescape (LANG=C) that fails on "✓"
+
+
+def json_text(data: object) -> str:
+    """JSON for standard output, valid whatever the locale: non-ASCII is escaped unless the output is UTF.
+    Never NaN or Infinity, which are not JSON (the gate keeps them out of results)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower().replace("-", "")
+    return json.dumps(data, indent=2, ensure_ascii=encoding not in ("utf8", "utf16", "utf32"), allow_nan=False)
 
 
 def report_error(error: PrepkitError) -> None:

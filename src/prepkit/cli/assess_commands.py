@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,11 +21,12 @@ from prepkit.cli.app import (
     complete_result_ids,
     complete_result_refs,
     handled,
+    json_text,
     message,
     report_error,
 )
 from prepkit.cli.helpformat import examples
-from prepkit.errors import ContentError, ExitCode, UsageError, file_problem
+from prepkit.errors import ContentError, ExitCode, PrepkitError, SystemRefusal, UsageError, os_reason
 
 if TYPE_CHECKING:
     from prepkit.assess.autosave import Autosave, StoreContents
@@ -42,12 +46,22 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Where to write the report (PDF; HTML for a .html file) "
-        "[default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder].",
+        help="Where to write the report (.pdf, or .html/.htm for HTML; - for HTML on standard output) "
+        "[default: AGENCY_QUESTIONNAIRE_DATE.pdf here, under a fresh name if taken].",
         show_default=False,
     ),
 ]
 NoReportOption = Annotated[bool, typer.Option("--no-report", help="Save the result without writing a report.")]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What the user asked for the report written at the end: where, whether at all, may it replace."""
+
+    output: Path | None = None
+    no_report: bool = False
+    force: bool = False
 
 
 @app.command(
@@ -91,6 +105,7 @@ def assess(
         bool,
         typer.Option("--json", help="With --answers: print the saved result's id, path and scores as JSON."),
     ] = False,
+    force: ForceOption = False,
     store: StoreOption = None,
 ) -> None:
     """Assess an agency, in the terminal or from an answers file.
@@ -99,6 +114,8 @@ def assess(
     `prepkit resume` continues. With --answers FILE it asks nothing: it saves the result, prints the
     scores and writes the report.
     """
+    from prepkit.cli.prompt_input import text_problem
+    from prepkit.content.models import MAX_NAME
     from prepkit.content.questionnaire import resolve_questionnaire
     from prepkit.results.store import Store, default_store_dir
 
@@ -106,6 +123,10 @@ def assess(
         raise UsageError("--agency needs a name")
     if json_output and answers is None:
         raise UsageError("--json goes with --answers FILE; an assessment in the terminal prints no JSON")
+    for option, value in (("--agency", agency), ("--respondent", respondent)):
+        if value is not None and (problem := text_problem(value.strip(), MAX_NAME)):
+            raise UsageError(f"{option}: {problem.split(';')[0]}")
+    wanted = _report_request(output, no_report, force)
     q = resolve_questionnaire(questionnaire)
     the_store = Store(default_store_dir(store))
     if answers is not None:
@@ -114,7 +135,7 @@ def assess(
                 "--agency and --respondent are asked for in a terminal; an answers file names its "
                 "own agency and respondent"
             )
-        _assess_from_file(q, answers, the_store, output, no_report, from_result, json_output=json_output)
+        _assess_from_file(q, answers, the_store, wanted, from_result, json_output=json_output)
         return
     _require_terminal("assess")
     from prepkit.cli.interview_view import Screen
@@ -138,7 +159,7 @@ def assess(
                     f"It was started with version {earlier.questionnaire.version} of this "
                     "questionnaire, which has changed since; it continues with that version."
                 )
-            _continue(the_store, path, output, no_report, screen)
+            _continue(the_store, path, wanted, screen)
             return
     previous = None
     if from_result is not None:
@@ -156,7 +177,7 @@ def assess(
             "answers pre-filled). Press Enter to confirm an answer is still true, or give a new "
             "one; answers you never see are marked as carried over, not checked."
         )
-    _interview(autosave, output, no_report, screen)
+    _interview(autosave, wanted, screen)
 
 
 def _start_rerun(autosave: Autosave, previous: Result, q: Questionnaire) -> Autosave:
@@ -190,12 +211,14 @@ def resume(
     json_output: Annotated[
         bool, typer.Option("--json", help="Print the assessments in progress as JSON, and ask nothing.")
     ] = False,
+    force: ForceOption = False,
     store: StoreOption = None,
 ) -> None:
     """List assessments in progress and continue one.
 
     Without RESULT, it lists them and, in a terminal, offers to continue one.
     """
+    wanted = _report_request(output, no_report, force)
     from prepkit.cli.interview_view import Screen
     from prepkit.results.store import Store, default_store_dir
 
@@ -212,7 +235,7 @@ def resume(
     else:
         ongoing = contents.in_progress()
         if json_output:
-            print(json.dumps([_progress_json(the_store, p, r) for p, r in ongoing], indent=2, ensure_ascii=False))
+            print(json_text([_progress_json(the_store, p, r) for p, r in ongoing]))
             return
         if not ongoing:
             message("No assessment in progress.")
@@ -227,7 +250,20 @@ def resume(
         if chosen is None:
             return
         path = ongoing[chosen][0]
-    _continue(the_store, path, output, no_report, screen)
+    _continue(the_store, path, wanted, screen)
+
+
+def _report_request(output: Path | None, no_report: bool, force: bool) -> ReportRequest:
+    """The report wanted at the end, checked now: a bad -o fails before the questions, not after."""
+    wanted = ReportRequest(output, no_report, force)
+    if output is not None and not no_report:
+        from prepkit.fsutil import STDOUT, refuse_special
+        from prepkit.report import report_format
+
+        report_format(output)
+        if str(output) != STDOUT and refuse_special(output) and not force:
+            raise UsageError(f"{output} exists; pass --force to replace it, or choose another name")
+    return wanted
 
 
 def _require_terminal(command: str) -> None:
@@ -289,17 +325,19 @@ def _progress_json(store: Store, path: Path, result: Result) -> dict[str, object
     }
 
 
-def _continue(store: Store, path: Path, output: Path | None, no_report: bool, screen: Screen) -> None:
+def _continue(store: Store, path: Path, wanted: ReportRequest, screen: Screen) -> None:
     from prepkit.assess.autosave import Autosave
 
-    result = store.load(path)
+    autosave = Autosave.resume(store, path)  # Busy (naming the holder) if another prepkit has it open
+    result = autosave.result
     if result.status != "in-progress":
+        autosave.release()
         raise UsageError(f"{result.id} is already complete; start a new assessment with {command_name()} assess")
     screen.resuming(result)
-    _interview(Autosave(store, result, saved=True), output, no_report, screen)
+    _interview(autosave, wanted, screen)
 
 
-def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen: Screen) -> None:
+def _interview(autosave: Autosave, wanted: ReportRequest, screen: Screen) -> None:
     from prepkit.assess.interview import Interview, Mode
     from prepkit.assess.rerun import confirmable, session_provenance
     from prepkit.results.gate import questionnaire_of
@@ -326,25 +364,46 @@ def _interview(autosave: Autosave, output: Path | None, no_report: bool, screen:
     def save_progress() -> None:
         try:
             save(interview.saved_answers())
-        except ContentError as error:  # keep asking: the next answer tries again
+        except PrepkitError as error:  # keep asking (a full disk, a lost folder): the next answer tries again
             report_error(error)
             console.err().print("Your answers are kept while prepkit runs; the next answer tries to save again.")
 
     try:
-        mode = screen.run(interview, save_progress)
-    except KeyboardInterrupt:
-        if interview.answers:
-            save(interview.saved_answers())
-        screen.quit_message(autosave, interview, interrupted=True)
-        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-    if mode is Mode.QUIT:
-        if interview.answers or autosave.saved:
-            save(interview.saved_answers())
-        screen.quit_message(autosave, interview)
-        return
-    path = save(interview.final_answers(), complete=True)
+        with interrupted_by_signals():
+            try:
+                mode = screen.run(interview, save_progress)
+            except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: save, say how to go on, exit 130
+                if interview.answers:
+                    save(interview.saved_answers())
+                with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                    screen.quit_message(autosave, interview, interrupted=True)
+                raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            if mode is Mode.QUIT:
+                if interview.answers or autosave.saved:
+                    save(interview.saved_answers())
+                screen.quit_message(autosave, interview)
+                return
+            path = save(interview.final_answers(), complete=True)
+    finally:
+        autosave.release()
     screen.saved(path)
-    _finish(autosave.store, autosave.result, output, no_report)
+    _finish(autosave.store, autosave.result, wanted)
+
+
+@contextlib.contextmanager
+def interrupted_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP act as Ctrl-C while answers are being typed: saved, then the resume hint."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _plan_notes(store: Store, agency: str, q: Questionnaire) -> dict[str, str]:
@@ -367,26 +426,28 @@ def _save(
     """Save, or a one-line error naming the file (full disk, lost permissions) instead of a traceback."""
     try:
         return autosave.save(answers, complete=complete, provenance=provenance)
-    except OSError as error:
+    except (OSError, SystemRefusal) as error:
         raise _not_saved(autosave.path, error) from None
 
 
-def _not_saved(path: Path, error: OSError) -> ContentError:
-    return file_problem(path, f"could not save the assessment: {error.strerror or error}")
+def _not_saved(path: Path, error: OSError | SystemRefusal) -> SystemRefusal:
+    """Exit 3 (spec 6): one line naming the path the system refused and why."""
+    if isinstance(error, SystemRefusal):
+        return SystemRefusal(error.path, f"could not save the assessment: {error.reason}")
+    return SystemRefusal(error.filename or path, f"could not save the assessment: {os_reason(error)}")
 
 
-def _finish(store: Store, result: Result, output: Path | None, no_report: bool, *, show: bool = True) -> Path | None:
+def _finish(store: Store, result: Result, wanted: ReportRequest, *, show: bool = True) -> Path | None:
     if show:
         _show_comparison(store, result)
-    return write_report_for(result, store, output=output, no_report=no_report)
+    return write_report_for(result, store, wanted)
 
 
 def _assess_from_file(
     q: Questionnaire,
     answers: Path,
     store: Store,
-    output: Path | None,
-    no_report: bool,
+    wanted: ReportRequest,
     from_result: str | None = None,
     *,
     json_output: bool = False,
@@ -397,7 +458,7 @@ def _assess_from_file(
 
     try:
         result = save_answers_as_result(answers, store, q, previous=from_result)
-    except OSError as error:
+    except (OSError, SystemRefusal) as error:
         raise _not_saved(store.results_dir, error) from None
     saved = store.path_of(result.id)
     message(f"Saved {saved}")
@@ -408,11 +469,11 @@ def _assess_from_file(
         message(f"  {command_name()} resume {result.id}")
     q = questionnaire_of(result)
     card = score(q, result.answers)
-    if not no_report and not json_output:
+    if not wanted.no_report and not json_output:
         from prepkit.cli.show import print_scorecard
 
         print_scorecard(q, card, result.agency)
-    report = _finish(store, result, output, no_report, show=not json_output)
+    report = _finish(store, result, wanted, show=not json_output)
     if json_output:
         data = {
             "id": result.id,
@@ -421,7 +482,7 @@ def _assess_from_file(
             "report": str(report) if report else None,
             **scorecard_json(q, card, result.agency),
         }
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
 
 
 def _show_comparison(store: Store, result: Result) -> None:
@@ -442,30 +503,28 @@ def _show_comparison(store: Store, result: Result) -> None:
     print_comparison(console.out(), earlier.result, comparison)
 
 
-def write_report_for(
-    result: Result, store: Store, *, output: Path | None = None, no_report: bool = False
-) -> Path | None:
+def write_report_for(result: Result, store: Store, wanted: ReportRequest | None = None) -> Path | None:
     """Write the report of a saved result (compared with the previous one) and return its path.
 
     The result is saved before this runs, so a report that cannot be written loses nothing.
     """
-    if no_report:
+    wanted = wanted or ReportRequest()
+    if wanted.no_report:
         return None
-    from prepkit.report import default_report_name, write_report
+    from prepkit.report import report_format, write_report
     from prepkit.report.loading import pick_comparison, plan_at
 
     before, history, warnings = pick_comparison(store, result, "previous")
     for warning in warnings:
         console.err().print(f"Warning: {warning}", markup=False)
-    fmt = output.suffix.lstrip(".").lower() if output is not None and output.suffix.lower() == ".html" else "pdf"
-    target = output or Path.cwd() / default_report_name(result, fmt)
     console.err().print("Writing the report...", markup=False)
     path = write_report(
         result,
-        target,
-        fmt=fmt,
+        wanted.output,
+        fmt=report_format(wanted.output),
         compare_to=before,
         history=history,
+        force=wanted.force,
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
         plan=plan_at(store, result),
     )

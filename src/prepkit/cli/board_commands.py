@@ -132,11 +132,15 @@ def packet(
     """
     from prepkit import console
     from prepkit.cli.history_commands import _questionnaire_id
-    from prepkit.fsutil import write_private
+    from prepkit.fsutil import STDOUT, refuse_special, write_output
     from prepkit.history.timeline import find_result
     from prepkit.report.board import make_packet
     from prepkit.results.store import Store, default_store_dir
 
+    if str(output) == STDOUT:
+        raise UsageError("a packet is a binary file (a zip); give it a file name")
+    if refuse_special(output) and not force:  # before the work
+        raise UsageError(f"{output} exists; pass --force to replace it, or choose another name")
     the_store = Store(default_store_dir(store))
     subject = find_result(the_store, result, agency, _questionnaire_id(questionnaire))
     messages: list[str] = []
@@ -144,11 +148,7 @@ def packet(
     data = make_packet(subject, marking=marking, messages=messages, plan_csv=plan_csv, plan_counts=plan_counts)
     for warning in messages:
         console.err().print(f"Warning: {warning}", markup=False)
-    try:
-        write_private(output, data, exclusive=not force)
-    except FileExistsError:
-        raise UsageError(f"{output} exists; choose another file or pass --force to replace it") from None
-    message(f"Wrote {output}")
+    message(f"Wrote {write_output(output, data, force=force)}")
 
 
 def _plan_parts(store: Store, subject: Result) -> tuple[PlanCsv | None, dict[str, int] | None]:

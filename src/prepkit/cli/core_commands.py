@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -17,6 +16,7 @@ from prepkit.cli.app import (
     complete_questionnaire_ids,
     complete_result_refs,
     handled,
+    json_text,
     message,
     report_error,
 )
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 def print_json(data: object) -> None:
-    print(json.dumps(data, indent=2, ensure_ascii=False))
+    print(json_text(data))
 
 
 @app.command(
@@ -312,4 +312,4 @@ def schema(
     """
     from prepkit.content.schemas import json_schema
 
-    print(json.dumps(json_schema(kind), indent=2))
+    print_json(json_schema(kind))

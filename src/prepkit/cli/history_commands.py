@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -19,11 +18,12 @@ from prepkit.cli.app import (
     complete_result_ids,
     complete_result_refs,
     handled,
+    json_text,
     message,
     report_error,
 )
 from prepkit.cli.helpformat import examples
-from prepkit.errors import ContentError, ExitCode, PrepkitError, UsageError
+from prepkit.errors import ContentError, PrepkitError, UsageError
 
 if TYPE_CHECKING:
     from prepkit.results.store import Store
@@ -41,9 +41,9 @@ def _questionnaire_id(name: str | None) -> str | None:
     """An id as given, or the id of the questionnaire file a path names."""
     if name is None or not Path(name).expanduser().is_file():
         return name
-    from prepkit.content.questionnaire import load_questionnaire
+    from prepkit.content.questionnaire import find_questionnaire, load_questionnaire
 
-    return load_questionnaire(Path(name).expanduser()).id
+    return load_questionnaire(find_questionnaire(name)).id  # a .yaml/.yml file only
 
 
 def warn_skipped(skipped: list[ContentError]) -> None:
@@ -77,7 +77,7 @@ def history(
     entries, skipped = load_history(st, agency, _questionnaire_id(questionnaire))
     warn_skipped(skipped)
     if json_output:
-        print(json.dumps(history_json(entries), indent=2, ensure_ascii=False))
+        print(json_text(history_json(entries)))
         return
     from prepkit.cli.show_history import print_history
     from prepkit.plan.changelog import now_local
@@ -136,7 +136,7 @@ def compare(
         )
     comparison = compare_entries(old, new)
     if json_output:
-        print(json.dumps(comparison_json(comparison), indent=2, ensure_ascii=False))
+        print(json_text(comparison_json(comparison)))
         return
     from prepkit.cli.show_history import print_comparison
 
@@ -187,7 +187,7 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to this file (owner-only) instead of standard output."
+            "--output", "-o", metavar="FILE", help="Write to this file (owner-only); - or nothing: standard output."
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")] = False,
@@ -205,36 +205,28 @@ def export(
 
     A JSON export names what it holds, the result, its agency, questionnaire and date around the data.
     """
-    from prepkit.fsutil import write_private
+    from prepkit.fsutil import STDOUT, write_output
     from prepkit.history.timeline import open_entry
     from prepkit.report.export import export_result
 
     if what is ExportWhat.result and fmt is not ExportFormat.json:
         raise UsageError("--what result exports the whole result as JSON: add --format json")
-    if fmt is ExportFormat.xlsx and output is None:
+    if fmt is ExportFormat.xlsx and (output is None or str(output) == STDOUT):
         raise UsageError("an XLSX export is a file: give it with -o FILE.xlsx")
     st = _store(store)
     entry = open_entry(st, result, agency, _questionnaire_id(questionnaire))
     data = export_result(entry.result, fmt.value, what.value)
     if bom and fmt is ExportFormat.csv:
         data = "\ufeff".encode() + data
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    if output.exists() and not force:
-        raise UsageError(f"{output} exists; add --force to replace it")
-    try:
-        write_private(output, data)
-    except OSError as err:
-        raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
-    message(f"Wrote {output}")
+    written = write_output(output or Path(STDOUT), data, force=force)
+    if str(written) != STDOUT:
+        message(f"Wrote {written}")
 
 
 @app.command(
     epilog=examples(
-        "prepkit delete 20261120-093015      # an id (prepkit history --json lists them), or its start",
-        "prepkit delete 20261120-093015 --yes",
+        "prepkit delete 20261120-093015-riverbend-county-sheriff-s-office-active-assailant-7efb61",
+        "prepkit delete 20261120-093015-riverbend-county-sheriff-s-office-active-assailant-7efb61 --yes",
     ),
 )
 @handled
@@ -242,7 +234,9 @@ def delete(
     result: Annotated[
         str,
         typer.Argument(
-            metavar="RESULT", help="Id of the result to delete (or its start).", autocompletion=complete_result_ids
+            metavar="RESULT",
+            help="The exact id of the result to delete (see prepkit history).",
+            autocompletion=complete_result_ids,
         ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -250,12 +244,16 @@ def delete(
 ) -> None:
     """Delete a saved result from the store.
 
-    Asks for confirmation first, unless --yes is given.
+    Asks for confirmation first, unless --yes is given. Only an exact id is taken.
     """
     from prepkit.results.gate import read_result
 
     st = _store(store)
-    path = st.find_id(result)
+    path = st.path_of(result)
+    if not path.is_file() or path.stem != result:
+        raise UsageError(
+            f"no result with the id '{result}' in {st.results_dir}; give the whole id (`prepkit history` lists them)"
+        )
     try:
         saved = read_result(path)
         described = (
@@ -264,10 +262,13 @@ def delete(
         )
     except ContentError:
         described = f"{path.stem} (unreadable file)"
-    if not yes and not typer.confirm(f"Delete result {described}?", default=False, err=True):
-        print("Nothing deleted.", file=sys.stderr)
-        raise typer.Exit(int(ExitCode.INVALID))
-    st.delete(path.stem)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"delete asks for confirmation in a terminal; to delete {result} without it, add --yes")
+        if not typer.confirm(f"Delete result {described}?", default=False, err=True):
+            message("Nothing deleted.")
+            return
+    st.delete(result)
     message(f"Deleted {described}")
 
 
@@ -296,13 +297,13 @@ def import_command(
     Each result is checked first, and never overwrites another result.
     """
     st = _store(store)
-    failed = 0
+    failed = 0  # the exit code: the highest of the files that failed (3 when the system refused one)
     imported: list[dict[str, object]] = []
     for file in files:
         try:
             result, path, added = st.import_file(file)
         except PrepkitError as error:
-            failed += 1
+            failed = max(failed, int(error.exit_code))
             report_error(error)
             continue
         imported.append(
@@ -323,6 +324,6 @@ def import_command(
             f"{result.date.isoformat()}) -> {path}"
         )
     if json_output:
-        print(json.dumps(imported, indent=2, ensure_ascii=False))
+        print(json_text(imported))
     if failed:
-        raise typer.Exit(int(ExitCode.INVALID))
+        raise typer.Exit(failed)

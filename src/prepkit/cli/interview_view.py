@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from prepkit.assess.interview import Event, Interview, Item, Mode
+from prepkit.cli.prompt_input import read_line
 from prepkit.cli.show import fmt, level_label
-from prepkit.content.models import Question, Questionnaire
+from prepkit.content.models import MAX_NAME, MAX_NOTE, Question, Questionnaire
 from prepkit.scoring import score
 
 if TYPE_CHECKING:
@@ -49,18 +50,14 @@ class Screen:
 
     # ----- reading -----
 
-    def read(self, prompt: str) -> str | None:
-        """One typed line, or None when input ends (Ctrl-D, closed terminal)."""
-        try:
-            return self.out.input(Text(prompt, style="bold"))
-        except EOFError:
-            self.out.print()
-            return None
+    def read(self, prompt: str, limit: int = MAX_NOTE) -> str | None:
+        """One typed line that can be saved (see prompt_input), or None when input ends (Ctrl-D)."""
+        return read_line(self.out, prompt, limit=limit)
 
     def ask_text(self, label: str, default: str | None, *, required: bool = False) -> str | None:
         shown = f"{label} [{default}]: " if default else f"{label}: "
         while True:
-            line = self.read(shown)
+            line = self.read(shown, MAX_NAME)
             if line is None:
                 return None
             text = line.strip() or (default or "")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from prepkit.cli.app import AgencyOption, JsonOption, QuestionnaireOption, StoreOption, app, handled, message
+from prepkit.cli.app import AgencyOption, JsonOption, QuestionnaireOption, StoreOption, app, handled, json_text, message
 from prepkit.cli.helpformat import examples
 from prepkit.cli.history_commands import _questionnaire_id, _store, warn_skipped
 from prepkit.errors import UsageError
@@ -97,7 +96,7 @@ def show(
     plan, today = opened.plan, at.date()
     if item is None:
         if json_output:
-            print(json.dumps(plan_json(plan, today), indent=2, ensure_ascii=False))
+            print(json_text(plan_json(plan, today)))
             return
         from prepkit.cli.show_plan import print_plan
 
@@ -107,7 +106,7 @@ def show(
     if found is None:
         raise UsageError(_unknown(item, len(plan.items)))
     if json_output:
-        print(json.dumps(item_row(found, today), indent=2, ensure_ascii=False))
+        print(json_text(item_row(found, today)))
         return
     from prepkit.cli.show_plan import print_item
 
@@ -202,14 +201,14 @@ def export_command(
 
     Edit it in a spreadsheet, then read it back with `prepkit plan import`.
     """
-    from prepkit.fsutil import write_private
+    from prepkit.fsutil import STDOUT, refuse_special, write_output
 
     chosen = (fmt or ("xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "csv")).lower()
     if chosen not in ("csv", "xlsx"):
         raise UsageError(f"unknown format '{fmt}': csv or xlsx")
-    if chosen == "xlsx" and output is None:
+    if chosen == "xlsx" and (output is None or str(output) == STDOUT):
         raise UsageError("an XLSX workbook needs a file: add -o FILE")
-    if output is not None and output.exists() and not force:
+    if output is not None and str(output) != STDOUT and refuse_special(output) and not force:
         raise UsageError(f"{output} exists; add --force to replace it")
     opened, at = _open(store, agency, questionnaire)
     if opened.changed:
@@ -222,12 +221,9 @@ def export_command(
         from prepkit.plan.csvio import plan_csv
 
         data = plan_csv(opened.plan, at.date(), excel=excel)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    write_private(output, data)
-    message(f"Wrote {output} ({len(opened.plan.items)} items)")
+    written = write_output(output or Path(STDOUT), data, force=force)
+    if str(written) != STDOUT:
+        message(f"Wrote {written} ({len(opened.plan.items)} items)")
 
 
 @plan_app.command("import", epilog=examples("prepkit plan import plan.xlsx"))

@@ -41,14 +41,19 @@ def report(
             "--output",
             "-o",
             metavar="FILE",
-            help="Where to write the report [default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder].",
+            help="Where to write the report, or - for HTML on standard output "
+            "[default: AGENCY_QUESTIONNAIRE_DATE.pdf in the current folder, under a fresh name if taken].",
             show_default=False,
         ),
     ] = None,
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", metavar="pdf|html", help="pdf or html [default: from -o, else pdf].", show_default=False
+            "--format",
+            "-f",
+            metavar="pdf|html",
+            help="pdf or html [default: from the -o name: .html/.htm html, else pdf].",
+            show_default=False,
         ),
     ] = None,
     compare_to: Annotated[
@@ -90,6 +95,7 @@ def report(
             "without question-level findings, notes, evidence, names or resources.",
         ),
     ] = "full",
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")] = False,
     agency: AgencyOption = None,
     questionnaire: QuestionnaireOption = None,
     store: StoreOption = None,
@@ -99,16 +105,15 @@ def report(
     Scores, the action plan, findings by domain, and the change and trend since earlier results.
     --agency and --questionnaire choose whose 'latest' or 'previous' result when the store holds several.
     """
-    from prepkit.report import FORMATS, write_report
+    from prepkit import console
+    from prepkit.report import report_format, write_report
     from prepkit.report.context import AUDIENCES
     from prepkit.report.loading import load_subject, pick_comparison, plan_at
     from prepkit.results.store import Store, default_store_dir
 
     if audience not in AUDIENCES:
         raise typer.BadParameter(f"'{audience}' is not one of: {', '.join(AUDIENCES)}", param_hint="--audience")
-    chosen = (fmt or (output.suffix.lstrip(".").lower() if output and output.suffix else "pdf")).lower()
-    if chosen not in FORMATS:
-        raise typer.BadParameter(f"'{chosen}' is not one of: {', '.join(FORMATS)}", param_hint="--format")
+    chosen = report_format(output, fmt)  # usage errors first, before any work
     if pdfa and chosen != "pdf":
         raise typer.BadParameter("--pdfa applies to PDF reports only", param_hint="--pdfa")
     the_store = Store(default_store_dir(store))
@@ -116,16 +121,11 @@ def report(
 
     subject = load_subject(result, the_store, agency, _questionnaire_id(questionnaire))
     before, history, warnings = pick_comparison(the_store, subject, compare_to)
-    from prepkit import console
-
     for warning in warnings:
         console.err().print(f"Warning: {warning}", markup=False)
-    from prepkit.report import default_report_name
-
-    target = output or Path.cwd() / default_report_name(subject, chosen, audience)
     path = write_report(
         subject,
-        target,
+        output,
         fmt=chosen,
         compare_to=before,
         history=history,
@@ -133,7 +133,9 @@ def report(
         template_dir=template_dir,
         pdfa=pdfa,
         audience="public" if audience == "public" else "full",
+        force=force,
         on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
         plan=plan_at(the_store, subject),
     )
-    message(f"Report: {path}")
+    if str(path) != "-":
+        message(f"Report: {path}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from prepkit import console
-from prepkit.cli.app import JsonOption, StoreOption, app, complete_questionnaire_ids, handled, message
+from prepkit.cli.app import JsonOption, StoreOption, app, complete_questionnaire_ids, handled, json_text, message
 from prepkit.cli.helpformat import examples
 from prepkit.errors import UsageError
 
@@ -48,7 +47,7 @@ def merge(
             "--output",
             "-o",
             metavar="FILE",
-            help="Also write the merged result, with its questionnaire, to this file.",
+            help="Also write the merged result, with its questionnaire, to this file (- for stdout).",
         ),
     ] = None,
     save: Annotated[bool, typer.Option("--save/--no-save", help="Save the merged result in the store.")] = True,
@@ -61,28 +60,27 @@ def merge(
     The consensus is saved in the store (unless --no-save); the disagreements to discuss are listed.
     """
     from prepkit.content.sources import open_assessment
-    from prepkit.fsutil import write_private
+    from prepkit.fsutil import write_output
     from prepkit.results.gate import questionnaire_of
     from prepkit.results.model import result_json
     from prepkit.results.store import Store, default_store_dir
     from prepkit.scoring import score, shown_score
     from prepkit.team.merge import TeamMember, discussion_items, merge_team
 
+    if output is not None and str(output) == "-" and json_output:
+        raise UsageError("-o - and --json would both write to standard output; choose one")
     the_store = Store(default_store_dir(store))
     members = [TeamMember(ref, open_assessment(ref, the_store)) for ref in results]
     merged = merge_team(members, agency)
     if output is not None:
-        try:
-            write_private(output, result_json(merged), exclusive=not force)
-        except FileExistsError:
-            raise UsageError(f"{output} exists; choose another file or pass --force to replace it") from None
+        write_output(output, result_json(merged), force=force)
     saved = the_store.save(merged, replace=False) if save else None
     q = questionnaire_of(merged)
     card = score(q, merged.answers)
     items = discussion_items(q, merged)
     if json_output:
         print(
-            json.dumps(
+            json_text(
                 {
                     "id": merged.id,
                     "saved": str(saved) if saved else None,
@@ -96,9 +94,6 @@ def merge(
                         for i in items
                     ],
                 },
-                indent=2,
-                ensure_ascii=False,
-                allow_nan=False,
             )
         )
         return
@@ -118,11 +113,12 @@ def _print_merge(
 
     from prepkit.cli.show import fmt
 
-    out = console.out()
+    to_stdout = output is not None and str(output) == "-"  # the merged result itself went to standard output
+    out = console.err() if to_stdout else console.out()
     out.print(
         f"Merged {count} respondents for {agency}: consensus score {fmt(overall)}{'' if complete else ' (incomplete)'}"
     )
-    for label, path in (("Saved", saved), ("Wrote", output)):
+    for label, path in (("Saved", saved), ("Wrote", None if to_stdout else output)):
         if path is not None:
             message(f"{label} {path!s}")
     if not items:
@@ -166,7 +162,10 @@ def rollup(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write a report (PDF, or HTML for .html files or --format html)."
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write a report (PDF; HTML for .html/.htm names, - or --format html).",
         ),
     ] = None,
     report_format: Annotated[
@@ -179,6 +178,7 @@ def rollup(
     signed_only: Annotated[
         bool, typer.Option("--signed-only", help="Count only results signed off (prepkit sign) and unchanged since.")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")] = False,
     top: Annotated[int, typer.Option("--top", min=1, metavar="N", help="How many common gaps to list.")] = 10,
     store: StoreOption = None,
 ) -> None:
@@ -193,6 +193,12 @@ def rollup(
 
     if json_output and csv_output:
         raise UsageError("choose one of --json and --csv")
+    if output is not None:
+        from prepkit.report import report_format as format_rule
+
+        format_rule(output, report_format)  # a bad name fails before the work
+        if str(output) == "-" and (json_output or csv_output):
+            raise UsageError("-o - and --json/--csv would both write to standard output; choose one")
     collection = collect(paths or [default_store_dir(store)], questionnaire, signed_only=signed_only)
     shown = 20
     for skipped in collection.skipped[:shown]:
@@ -205,12 +211,11 @@ def rollup(
     if output is not None:
         from prepkit.report.region import write_report
 
-        kind = report_format or ("html" if output.suffix.lower() in (".html", ".htm") else "pdf")
-        write_report(result, output, kind, named=named)
-        message(f"Wrote {output}")
+        written = write_report(result, output, report_format, named=named, force=force)
+        if str(written) != "-":
+            message(f"Wrote {written}")
     if json_output:
-        # allow_nan=False: never NaN or Infinity, which are not JSON (the gate keeps them out of results)
-        print(json.dumps(rollup_json(result, named=named), indent=2, ensure_ascii=False, allow_nan=False))
+        print(json_text(rollup_json(result, named=named)))  # never NaN or Infinity: see json_text
     elif csv_output:
         sys.stdout.write(rollup_csv(result, named=named))
     elif output is None:

@@ -13,6 +13,10 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Size limits for what a person types (docs/safety.md): checked in answers files and at the prompt,
+# so that no result is saved that the store could not read back (results/store.py checks the total).
+MAX_NAME = 200  # agency and respondent names, in characters
+MAX_NOTE = 4000  # one note, one evidence text, one N/A reason
 RESERVED_LABELS = frozenset({"na", "n/a", "unknown"})
 
 
@@ -211,10 +215,14 @@ def _join(value: Any) -> Any:
     return "; ".join(value) if isinstance(value, list) else value
 
 
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Note = Annotated[str, Field(max_length=MAX_NOTE)]
+
+
 class AnswerDetail(Strict):
     value: Annotated[str | int | float, BeforeValidator(_bool_to_text, json_schema_input_type=str | int | float | bool)]
-    note: str | None = None
-    evidence: Annotated[str | None, BeforeValidator(_join, json_schema_input_type=str | list[str] | None)] = None
+    note: Note | None = None
+    evidence: Annotated[Note | None, BeforeValidator(_join, json_schema_input_type=str | list[str] | None)] = None
 
 
 RawAnswer = Annotated[
@@ -229,8 +237,8 @@ def _empty_mapping(value: Any) -> Any:
 
 class AnswersFile(Strict):
     questionnaire: Text | None = None
-    agency: Text
-    respondent: str | None = None
+    agency: Name
+    respondent: Annotated[str, Field(max_length=MAX_NAME)] | None = None
     date: Annotated[dt.date, Field(strict=False)] | None = None
     answers: Annotated[
         dict[str, RawAnswer],

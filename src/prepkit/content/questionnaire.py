@@ -159,9 +159,13 @@ def find_questionnaire(name: str, relative_to: Path | None = None) -> Path:
     candidate = Path(name).expanduser()
     if relative_to is not None and not candidate.is_absolute():
         candidate = relative_to / candidate
+    is_path = candidate.suffix or "/" in name or os.sep in name
+    if is_path and candidate.suffix.lower() not in (".yaml", ".yml"):
+        # never read (and quote in messages) a file that cannot be a questionnaire, such as /etc/shadow
+        raise UsageError(f"a questionnaire is a .yaml or .yml file, not {candidate}")
     if candidate.is_file():
         return candidate
-    if candidate.suffix in (".yaml", ".yml") or "/" in name or os.sep in name:
+    if is_path:
         raise UsageError(f"questionnaire file not found: {candidate}")
     folders = [relative_to, *search_dirs()] if relative_to is not None else search_dirs()
     for folder in folders:

@@ -155,10 +155,20 @@ def validate_document(doc: Document, model: type[M]) -> M:
         got = "text" if isinstance(doc.data, str) else "a list" if isinstance(doc.data, list) else "a single value"
         what = "the file is empty" if doc.data is None else f"expected a mapping of keys, got {got}"
         raise ContentError([doc.problem((), what)])
+    fields = list(model.model_fields)
+    if doc.data and not any(isinstance(key, str) and key in fields for key in doc.data):
+        # Not recognisably ours (`questionnaire: /etc/shadow`): its keys and values are not quoted.
+        kind = KINDS.get(model.__name__, "prepkit file")
+        raise ContentError(
+            [doc.problem((), f"not a {kind}: none of its keys is one of {', '.join(fields)}; its content is not shown")]
+        )
     try:
         return model.model_validate(doc.data)
     except ValidationError as err:
         raise ContentError(problems_from(err, doc, model)) from None
+
+
+KINDS = {"Questionnaire": "questionnaire", "AnswersFile": "answers file", "ResourceLibrary": "resource library"}
 
 
 def problems_from(err: ValidationError, doc: Document, model: type[BaseModel]) -> list[Problem]:

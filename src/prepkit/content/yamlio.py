@@ -7,18 +7,22 @@ and the number of nodes after expanding aliases (the "billion laughs" bomb) all 
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
-from prepkit.errors import ContentError, Problem, file_problem
+from prepkit.errors import ContentError, Problem, UnreadableFile, file_problem, os_reason
+from prepkit.fsutil import kind_of
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 250_000
 MAX_DEPTH = 40
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES  # characters of text once aliases are expanded
 
 Loc = tuple[str | int, ...]
 
@@ -72,18 +76,36 @@ class Document:
         return Problem(str(self.path), line, column, message)
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """path opened for reading if it is a regular file; a FIFO, socket or device is refused, never waited on.
+
+    The open itself never blocks (O_NONBLOCK), and the type is checked on the opened file, so nothing
+    can be swapped in between. Raises ContentError naming what the path is, or OSError.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise file_problem(path, f"not a regular file (it is {kind_of(mode)})")
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def read_text(path: Path) -> str:
     """The file's text, refusing what is not a small UTF-8 regular file."""
     try:
-        if not path.is_file():
-            raise file_problem(path, "not a regular file (or it does not exist)")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise file_problem(path, f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB")
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                raise file_problem(path, f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB")
             raw = handle.read(MAX_BYTES + 1)
-    except OSError as err:
-        raise file_problem(path, f"cannot read the file: {err.strerror or err}") from None
+    except FileNotFoundError:
+        raise file_problem(path, "not a regular file (or it does not exist)") from None
+    except OSError as err:  # the system refused (spec 6): exit 3 for a file the user named
+        raise UnreadableFile([Problem(str(path), 1, 1, f"cannot read the file: {os_reason(err)}")]) from None
     if len(raw) > MAX_BYTES:
         raise file_problem(path, f"file is larger than {MAX_BYTES // 2**20} MiB")
     try:
@@ -126,36 +148,72 @@ def load_yaml(path: Path, text: str | None = None, *, positions_only: bool = Fal
     if node is None:
         return doc
     # Only aliases (`*name`) can make the built document larger than the text; most files have none.
-    if "*" in text and _expanded_size(node) > MAX_NODES:
-        mark = node.start_mark
-        raise file_problem(
-            path,
-            f"more than {MAX_NODES:,} values once aliases are expanded; anchors and "
-            "aliases must not multiply the document",
-            mark.line + 1,
-            mark.column + 1,
-        )
+    # Both the number of values and the characters are bounded, before anything is expanded.
+    if "*" in text:
+        nodes, chars = _expanded_size(node)
+        if nodes > MAX_NODES or chars > MAX_EXPANDED_CHARS:
+            mark = node.start_mark
+            what = (
+                f"more than {MAX_NODES:,} values"
+                if nodes > MAX_NODES
+                else f"more than {MAX_EXPANDED_CHARS // 1_000_000} million characters"
+            )
+            raise file_problem(
+                path,
+                f"{what} once aliases are expanded; anchors and aliases must not multiply the document",
+                mark.line + 1,
+                mark.column + 1,
+            )
     builder = _Builder(doc, loader)
     doc.data = builder.build(node, (), 0)
-    if builder.problems and not positions_only:
-        raise ContentError(builder.problems)
+    if (builder.problems or builder.quoting) and not positions_only:
+        problems = builder.problems
+        if builder.quoting and looks_like_prepkit(node):
+            problems = [*problems, *builder.quoting]
+        elif builder.quoting:  # a message quotes a value only from a file that is ours, never /etc/shadow's
+            problems = [*problems, Problem(str(path), 1, 1, NOT_OURS)]
+        raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
     return doc
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """How many nodes building would visit, counted on the shared graph without expanding it."""
-    sizes: dict[int, int] = {}
+NOT_OURS = "not a prepkit file (none of its keys is one prepkit uses); its content is not shown"
+# Top-level keys of the formats prepkit reads (questionnaire, answers file, resource library).
+PREPKIT_KEYS = frozenset(
+    {"format", "id", "version", "title", "scales", "levels", "domains", "profile", "questionnaire", "agency"}
+    | {"answers", "resources", "respondent", "date", "summary", "based_on", "default_scale"}
+)
+
+
+def looks_like_prepkit(node: yaml.Node) -> bool:
+    """Whether a document is a mapping with at least one top-level key that a prepkit format uses."""
+    return isinstance(node, yaml.MappingNode) and any(
+        isinstance(key, yaml.ScalarNode) and key.value in PREPKIT_KEYS for key, _ in node.value
+    )
+
+
+def _expanded_size(root: yaml.Node) -> tuple[int, int]:
+    """How many nodes and scalar characters building would produce, counted on the shared graph
+    without expanding it (each capped just above its limit)."""
+    sizes: dict[int, tuple[int, int]] = {}
     order: list[yaml.Node] = []
     stack = [root]
     while stack:  # iterative post-order, so neither depth nor aliases can blow the stack
         node = stack.pop()
         if id(node) in sizes:
             continue
-        sizes[id(node)] = -1
+        sizes[id(node)] = (-1, 0)
         order.append(node)
         stack.extend(_children(node))
     for node in reversed(order):
-        sizes[id(node)] = min(1 + sum(max(sizes[id(child)], 1) for child in _children(node)), MAX_NODES + 1)
+        if isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = (1, len(node.value))
+            continue
+        nodes, chars = 1, 0
+        for child in _children(node):
+            child_nodes, child_chars = sizes[id(child)]
+            nodes += max(child_nodes, 1)  # a node still being counted is a cycle: the depth limit stops it
+            chars += child_chars
+        sizes[id(node)] = (min(nodes, MAX_NODES + 1), min(chars, MAX_EXPANDED_CHARS + 1))
     return sizes[id(root)]
 
 
@@ -165,6 +223,42 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [child for pair in node.value for child in pair]
     return []
+
+
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+_UNDERSCORED = re.compile(r"^[-+]?[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?$")
+_NUMBER_START = frozenset("0123456789+-")
+_NUMBER_MARKS = str.maketrans("", "", "+-.,\uff0b\uff0d\uff0e\uff0c")
+
+
+def ambiguous_number(text: str) -> str | None:
+    """Why an unquoted value is refused as a number YAML 1.1 and 1.2 read differently, or None.
+
+    `070` is octal 56 in YAML 1.1 and 70 in 1.2; `1:30` is 90 (base 60) in 1.1 and text in 1.2; `1_000`
+    is 1000 in 1.1 and text in 1.2; full-width or other non-ASCII digits look like a number and are text.
+    """
+    if text.isascii():
+        if text[:1] not in _NUMBER_START:  # most values are words: one look at the first character
+            return None
+    else:
+        bare = text.translate(_NUMBER_MARKS)
+        if bare and bare.isdecimal():
+            return (
+                f"'{_shorten(text)}' is written with full-width or other non-ASCII digits; "
+                "write the number with 0-9, or put it in quotes if it is text"
+            )
+        return None
+    if _LEADING_ZERO.match(text):
+        return (
+            f"'{text}' is a number with a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal; "
+            f"write it without the zero, or in quotes ('{text}') if it is text"
+        )
+    if _SEXAGESIMAL.match(text):
+        return f"'{text}' is a base-60 number in YAML 1.1 and text in YAML 1.2; put it in quotes ('{text}')"
+    if _UNDERSCORED.match(text):
+        return f"'{text}' is a number in YAML 1.1 and text in YAML 1.2; write it without '_', or in quotes"
+    return None
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -191,11 +285,14 @@ class _Builder:
         self.doc = doc
         self.loader = loader
         self.nodes = 0
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = []  # messages that show nothing of the file's content
+        self.quoting: list[Problem] = []  # messages that quote a key or value
 
-    def _problem(self, node: yaml.Node, message: str) -> None:
+    def _problem(self, node: yaml.Node, message: str, *, quotes: bool = False) -> None:
+        """Record a problem; quotes: its message shows a value of the file (see load_yaml)."""
         mark = node.start_mark
-        self.problems.append(Problem(str(self.doc.path), mark.line + 1, mark.column + 1, message))
+        problem = Problem(str(self.doc.path), mark.line + 1, mark.column + 1, message)
+        (self.quoting if quotes else self.problems).append(problem)
 
     def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
         try:
@@ -232,6 +329,9 @@ class _Builder:
         return None
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if not node.style and (message := ambiguous_number(node.value)):
+            self._problem(node, message, quotes=True)
+            return None
         if node.tag not in _SCALAR_TAGS:
             self._problem(
                 node, f"the tag {node.tag} is not allowed; only plain text, numbers, true/false, dates and null"
@@ -242,14 +342,14 @@ class _Builder:
             # than construct_object, which keeps bookkeeping for anchors that scalars never need)
             value = node.value if node.tag == _STR_TAG else self.loader.yaml_constructors[node.tag](self.loader, node)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
-            self._problem(node, f"invalid value {_shorten(node.value)!r}: {str(err).split(';')[0]}")
+            self._problem(node, f"invalid value {_shorten(node.value)!r}: {str(err).split(';')[0]}", quotes=True)
             return None
         # isprintable() is a quick pass for the common one-line text; only the rest needs the search
         if isinstance(value, str) and not value.isprintable() and (message := control_character_message(value)):
             self._problem(node, message)
             return None
         if isinstance(value, int) and not isinstance(value, bool) and not _fits_float(value):
-            self._problem(node, f"the number {_shorten(node.value)} is too large")
+            self._problem(node, f"the number {_shorten(node.value)} is too large", quotes=True)
             return None
         return value
 
@@ -267,7 +367,7 @@ class _Builder:
                 continue
             key = self._scalar(key_node)
             if key in result:
-                self._problem(key_node, f"duplicate key '{key}'")
+                self._problem(key_node, f"duplicate key '{key}'", quotes=True)
                 continue
             key_loc = (*loc, key)
             self.doc.key_positions[key_loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)

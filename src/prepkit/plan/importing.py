@@ -7,7 +7,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from prepkit.errors import ContentError, Problem, file_problem
+from prepkit.content.yamlio import open_regular
+from prepkit.errors import ContentError, Problem, file_problem, os_reason
 from prepkit.plan.edit import BadValue, apply, changes_of, check, parse_date
 from prepkit.plan.model import COLUMNS, DATE_COLUMNS, EDITABLE, Change, Item, Plan, flags, text_row
 from prepkit.plan.tabular import Cell, Sheet
@@ -27,10 +28,12 @@ def read_sheet(path: Path) -> Sheet:
     from prepkit.plan.xlsxio import read_xlsx
 
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:  # a FIFO or device is refused, never waited on
             magic = handle.read(4)
     except IsADirectoryError:
         raise file_problem(path, "a folder, not a plan file") from None
+    except OSError as err:
+        raise file_problem(path, f"cannot read the file: {os_reason(err)}") from None
     if magic.startswith(b"PK") or path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path)
     return read_csv(path)

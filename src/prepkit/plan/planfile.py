@@ -15,13 +15,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from prepkit.content.yamlio import read_text
-from prepkit.errors import ContentError, UsageError, file_problem
+from prepkit.errors import ContentError, SystemRefusal, UsageError, file_problem
 from prepkit.fsutil import private_dir, write_private
 from prepkit.history.timeline import Entry, load_history
 from prepkit.plan.forward import create_plan, move_forward, newer_results
 from prepkit.plan.model import Plan
 from prepkit.results.model import agency_key, same_agency
-from prepkit.results.store import Store
+from prepkit.results.store import Store, refuse_unsafe_folder
 
 
 def plan_path(store: Store, agency: str, questionnaire: str) -> Path:
@@ -46,6 +46,11 @@ def read_plan(path: Path) -> Plan | None:
 
 
 def write_plan(path: Path, plan: Plan) -> None:
+    """Write the plan (owner-only, atomic) into STORE/plans, refused like the store itself when the store
+    or its plans folder is a link, another user's, or writable by others (docs/safety.md)."""
+    for folder in (path.parent.parent, path.parent):
+        private_dir(folder)
+        refuse_unsafe_folder(folder)
     write_private(path, (plan.model_dump_json(indent=1) + "\n").encode())
 
 
@@ -160,7 +165,7 @@ def plan_lock(store: Store) -> Iterator[None]:
     try:
         private_dir(folder)
         handle = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
+    except (OSError, SystemRefusal):  # private_dir reports the system's refusal as SystemRefusal
         yield
         return
     try:

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from prepkit.errors import PrepkitError
+from prepkit.report.links import allowed_link
 
 MAX_ASSET_BYTES = 20 * 2**20
 ACCESSIBLE_VARIANT = "pdf/ua-1"  # tagged, with a structure tree, title and language
@@ -140,11 +141,15 @@ def render_pdf(
     with _captured_logs(log), warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         document = weasyprint.HTML(string=html, base_url=roots[0].resolve().as_uri() + "/", url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf(
-            font_config=FontConfiguration(),
-            pdf_variant=ARCHIVAL_VARIANT if pdfa else ACCESSIBLE_VARIANT,
-            presentational_hints=False,
-        )
+        options = {
+            **weasyprint.DEFAULT_OPTIONS,
+            "pdf_variant": ARCHIVAL_VARIANT if pdfa else ACCESSIBLE_VARIANT,
+            "presentational_hints": False,
+        }
+        rendered = document.render(FontConfiguration(), **options)
+        for page in rendered.pages:  # a stylesheet can make links too (`link: url(...)`): same rule
+            page.links = [link for link in page.links if link[0] != "external" or allowed_link(link[1])]
+        pdf: bytes = rendered.write_pdf(**options)
     from prepkit.report.pdftags import finish_pdf
 
     return finish_pdf(pdf, claim_ua=pdfa)

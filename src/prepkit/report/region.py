@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from prepkit.fsutil import write_private
 from prepkit.paths import bundled_templates
 from prepkit.scoring import format_score
 from prepkit.team.summary import Rollup, rollup_json
@@ -18,9 +17,10 @@ TEMPLATE = "rollup.html.j2"
 
 
 def render_html(rollup: Rollup, *, named: bool = False) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = Environment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(bundled_templates()),
         undefined=StrictUndefined,
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -31,14 +31,11 @@ def render_html(rollup: Rollup, *, named: bool = False) -> str:
     )
 
 
-def render_pdf(html: str) -> bytes:
-    """The same locked-down, tagged render as the capacity report: only template files may be read."""
-    from prepkit.report.pdf import render_pdf as render
+def write_report(
+    rollup: Rollup, target: Path, fmt: str | None = None, *, named: bool = False, force: bool = False
+) -> Path:
+    """Write the roll-up report through the one report-writing step (a named roll-up is sensitive)."""
+    from prepkit.report import deliver, report_format
 
-    return render(html, [bundled_templates()])
-
-
-def write_report(rollup: Rollup, target: Path, kind: str, *, named: bool = False) -> None:
-    """Write the report atomically with owner-only permissions (a named roll-up is sensitive)."""
-    html = render_html(rollup, named=named)
-    write_private(target, html.encode() if kind == "html" else render_pdf(html))
+    chosen = report_format(target, fmt)
+    return deliver(render_html(rollup, named=named), target, chosen, roots=[bundled_templates()], force=force)

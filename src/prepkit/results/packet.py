@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prepkit.content.yamlio import MAX_BYTES
-from prepkit.errors import ContentError, file_problem
+from prepkit.content.yamlio import MAX_BYTES, open_regular
+from prepkit.errors import ContentError, file_problem, os_reason
 from prepkit.results.approval import ApprovalState, approval_state
 from prepkit.results.model import Result, result_json
 
@@ -107,10 +107,10 @@ def _refuse(path: Path, message: str) -> ContentError:
 def open_packet(path: Path) -> PacketContents:
     """The parts of the packet in path, read in memory and checked against its manifest."""
     try:
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:  # a FIFO or device is refused, never waited on
             data = handle.read(MAX_PACKET_BYTES + 1)
     except OSError as err:
-        raise file_problem(path, f"cannot read: {err.strerror or err}") from None
+        raise file_problem(path, f"cannot read: {os_reason(err)}") from None
     if len(data) > MAX_PACKET_BYTES:
         raise _refuse(path, f"larger than {MAX_PACKET_BYTES // 2**20} MiB")
     try:

@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prepkit.content.yamlio import read_text
-from prepkit.errors import ContentError, UsageError, file_problem
-from prepkit.fsutil import private_dir, write_private
+from prepkit.content.yamlio import MAX_BYTES, read_text
+from prepkit.errors import ContentError, SystemRefusal, UsageError, file_problem, os_reason
+from prepkit.fsutil import kind_of, private_dir, remove_stale_temps, write_private
 from prepkit.results.gate import read_result, snapshot_file_name, snapshot_matches
+from prepkit.results.lock import ResultLock, lock_path
 from prepkit.results.model import Result, Snapshot, result_json
 
 
@@ -40,6 +42,7 @@ class Store:
     root: Path
     # Snapshots read and checked once per process, keyed by content hash: thousands of results share a few.
     _snapshots: dict[str, Snapshot] = field(default_factory=dict, repr=False, compare=False)
+    _writable: bool = field(default=False, repr=False, compare=False)
 
     @property
     def results_dir(self) -> Path:
@@ -52,17 +55,40 @@ class Store:
     def path_of(self, result_id: str) -> Path:
         return self.results_dir / f"{result_id}.json"
 
+    def ready_for_writing(self) -> None:
+        """Check (once) that the store may be written, creating it owner-only if it does not exist.
+
+        Refused with SystemRefusal: a store, results/ or snapshots/ that is a symbolic link or not a
+        folder, belongs to another user, or can be written by others. Temp files left by a killed
+        writer are removed here.
+        """
+        if self._writable:
+            return
+        for folder in (self.root, self.results_dir, self.snapshots_dir):
+            private_dir(folder)
+            refuse_unsafe_folder(folder)
+            remove_stale_temps(folder)
+        self._writable = True
+
     def save(self, result: Result, *, replace: bool = True) -> Path:
         """Write result atomically (owner-only); its snapshot goes to snapshots/ once per hash.
 
         replace=False refuses to overwrite an existing result with the same id (FileExistsError).
+        A result larger than the gate reads back (yamlio.MAX_BYTES) is refused, never written.
         """
-        private_dir(self.root)
+        self.ready_for_writing()
+        stored = result.model_copy(update={"snapshot": None})
+        data = result_json(stored)
+        path = self.path_of(result.id)
+        if len(data) > MAX_BYTES:
+            raise file_problem(
+                path,
+                f"the result would be {len(data) / 1e6:.1f} MB, more than prepkit reads back "
+                f"({MAX_BYTES // 2**20} MiB); shorten the notes and evidence. Nothing was saved",
+            )
         if result.snapshot is not None:
             self._store_snapshot(result.questionnaire.hash, result.snapshot)
-        stored = result.model_copy(update={"snapshot": None})
-        path = self.path_of(result.id)
-        write_private(path, result_json(stored), exclusive=not replace)
+        write_private(path, data, exclusive=not replace)
         return path
 
     def save_new(self, result: Result) -> tuple[Result, Path]:
@@ -114,6 +140,10 @@ class Store:
         # The store the file lives in first (a path given from another store), then this one.
         return self._read_snapshot(content_hash, [path.parent.parent / "snapshots", self.snapshots_dir])
 
+    def lock(self, result_id: str) -> ResultLock:
+        """The lock of one in-progress result (not yet taken: call acquire)."""
+        return ResultLock(lock_path(self.results_dir, result_id), result_id)
+
     def load(self, path: Path) -> Result:
         """The result in path, through the gate (its snapshot attached and checked)."""
         return read_result(path, self._lookup)
@@ -146,9 +176,15 @@ class Store:
         return path
 
     def delete(self, result_id: str) -> Path:
-        """Remove one result file; the shared questionnaire snapshot stays for the others."""
-        path = self.find_id(result_id)
-        path.unlink()
+        """Remove one result file (named by its exact id); the shared questionnaire snapshot stays."""
+        path = self.path_of(result_id)
+        if not _ID.match(result_id) or not path.is_file():
+            raise UsageError(f"no result with the id '{result_id}' in {self.results_dir}; `prepkit history` lists them")
+        self.ready_for_writing()
+        try:
+            path.unlink()
+        except OSError as error:
+            raise SystemRefusal.of(error, path) from None
         return path
 
     def import_file(self, path: Path) -> tuple[Result, Path, bool]:
@@ -186,11 +222,43 @@ class Store:
         return sorted(p for p in self.results_dir.glob("*.json") if not p.name.startswith("."))
 
     def scan(self) -> Iterator[tuple[Path, Result | ContentError]]:
-        """Every result file, or the error that keeps it from being read (callers warn and skip)."""
+        """Every result file, or the error that keeps it from being read (callers warn and skip).
+
+        Whatever is not a regular file (a FIFO, a socket, a symbolic link, a loop of them) is named and
+        skipped without being opened.
+        """
         for path in self.paths():
+            try:
+                mode = path.lstat().st_mode
+            except OSError as err:
+                yield path, file_problem(path, f"cannot read the file: {os_reason(err)}")
+                continue
+            if not stat.S_ISREG(mode):
+                yield path, file_problem(path, f"is {kind_of(mode)}, not a result file; skipped")
+                continue
             try:
                 yield path, self.load(path)
             except ContentError as err:
                 yield path, err
             except OSError as err:
-                yield path, file_problem(path, f"cannot read the file: {err.strerror or err}")
+                yield path, file_problem(path, f"cannot read the file: {os_reason(err)}")
+
+
+def refuse_unsafe_folder(folder: Path) -> None:
+    """SystemRefusal unless folder is a real folder of this user that nobody else can write to."""
+    try:
+        info = folder.lstat()
+    except OSError as error:
+        raise SystemRefusal.of(error, folder) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise SystemRefusal(folder, "is a symbolic link; a store must be a real folder (refusing to write)")
+    if not stat.S_ISDIR(info.st_mode):
+        raise SystemRefusal(folder, f"is {kind_of(info.st_mode)}, not a folder")
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise SystemRefusal(folder, f"belongs to another user (uid {info.st_uid}); refusing to write")
+    if info.st_mode & 0o022:
+        raise SystemRefusal(
+            folder,
+            f"can be written by others (mode {stat.S_IMODE(info.st_mode):04o}); refusing to write "
+            f"(make it private: chmod 700 {folder})",
+        )

@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from prepkit.content.applicability import applicability, is_conditional
 from prepkit.content.models import Answer, Questionnaire
-from prepkit.content.yamlio import MAX_BYTES, read_text
-from prepkit.errors import ContentError, Problem, UsageError
+from prepkit.content.yamlio import MAX_BYTES, open_regular, read_text
+from prepkit.errors import ContentError, Problem, UsageError, os_reason
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_name
 from prepkit.results.model import QuestionnaireRef, Result, Snapshot, agency_key
@@ -101,10 +101,14 @@ def result_files(paths: Iterable[Path]) -> Iterator[Path]:
             folder = (path / "results" if (path / "results").is_dir() else path).resolve()
             # scandir and plain names: resolving and sorting ten thousand Path objects costs a second
             with os.scandir(folder) as listing:
+                # not is_file(): it raises on a symlink loop; whatever is not a regular file is named
+                # and skipped when it is read (never opened in a way that could block)
                 names = sorted(
                     e.name
                     for e in listing
-                    if e.name.endswith((".json", PACKET_SUFFIX)) and not e.name.startswith(".") and e.is_file()
+                    if e.name.endswith((".json", PACKET_SUFFIX))
+                    and not e.name.startswith(".")
+                    and not e.is_dir(follow_symlinks=False)
                 )
             found = [folder / name for name in names]
         elif path.is_file():
@@ -123,7 +127,7 @@ def read_header(path: Path) -> Entry:
     try:
         raw = open_packet(path).parts[RESULT] if packet else _read_bounded(path)
     except OSError as err:
-        raise ContentError([_problem(path, f"cannot read: {err.strerror}")]) from None
+        raise ContentError([_problem(path, f"cannot read: {os_reason(err)}")]) from None
     try:
         head = _Header.model_validate_json(raw)
     except ValidationError:
@@ -151,7 +155,7 @@ def read_header(path: Path) -> Entry:
 
 def _read_bounded(path: Path) -> bytes:
     # Check the size first: read(MAX_BYTES + 1) would allocate the whole bound for every small file.
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         if os.fstat(handle.fileno()).st_size > MAX_BYTES:
             raise ContentError([_problem(path, f"result file larger than {MAX_BYTES // 2**20} MiB")])
         return handle.read()
