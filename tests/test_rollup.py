@@ -21,9 +21,9 @@ from prepkit.content.sources import Assessment
 from prepkit.errors import UsageError
 from prepkit.results.model import Result, new_result, result_json
 from prepkit.results.store import Store
-from prepkit.scoring import score
+from prepkit.scoring import Scorer, score
 from prepkit.team.merge import TeamMember, merge_team
-from prepkit.team.rollup import Scorer, collect
+from prepkit.team.rollup import collect
 from prepkit.team.summary import build_rollup, rollup_csv, rollup_json
 
 MINI = load_questionnaire(PACK / "mini.yaml")
@@ -238,6 +238,7 @@ def test_the_fast_scorer_gives_the_numbers_of_scoring_score(
     card = score(MINI, parsed)
     summary = Scorer(MINI).summarize(parsed)
     assert summary.score == card.score and summary.level == card.level
+    assert summary.complete == card.complete
     assert summary.domains == tuple(d.score for d in card.domains)
     assert sorted(summary.gaps) == sorted(g.question for g in card.gaps)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from prepkit.content.models import Answer, Questionnaire
 from prepkit.content.yamlio import open_regular
 from prepkit.errors import ContentError, SystemRefusal
+from prepkit.gcpause import paused
+from prepkit.results.index import Header
 from prepkit.results.lock import ResultLock
 from prepkit.results.model import Provenance, Result, new_result, same_agency
 from prepkit.results.store import Store
@@ -28,37 +30,56 @@ class Damaged:
 
 @dataclass
 class StoreContents:
-    results: list[tuple[Path, Result]] = field(default_factory=list)
+    """What `assess` and `resume` need of the store: every file's header (which chooses), and the
+    assessments in progress, read through the gate (which are shown and continued)."""
+
+    headers: list[tuple[str, Header]] = field(default_factory=list)  # (file name, header)
+    ongoing: list[tuple[Path, Result]] = field(default_factory=list)
     damaged: list[Damaged] = field(default_factory=list)
 
     def in_progress(self, questionnaire: str | None = None, agency: str | None = None) -> list[tuple[Path, Result]]:
         """In-progress results, most recently saved first, optionally for one questionnaire id and agency."""
         found = [
             (path, r)
-            for path, r in self.results
-            if r.status == "in-progress"
-            and (questionnaire is None or r.questionnaire.id == questionnaire)
+            for path, r in self.ongoing
+            if (questionnaire is None or r.questionnaire.id == questionnaire)
             and (agency is None or same_agency(r.agency, agency))
         ]
         return sorted(found, key=lambda pr: pr[1].updated, reverse=True)
 
     def last_agency(self, questionnaire: str | None = None) -> str | None:
         """The agency of the most recently saved result (for this questionnaire if any), a handy default."""
-        ordered = sorted((r for _, r in self.results), key=lambda r: r.updated, reverse=True)
-        for result in ordered:
-            if questionnaire is None or result.questionnaire.id == questionnaire:
-                return result.agency
+        ordered = sorted((h for _, h in self.headers), key=lambda h: h.updated, reverse=True)
+        for header in ordered:
+            if questionnaire is None or header.questionnaire == questionnaire:
+                return header.agency
         return ordered[0].agency if ordered else None
 
 
 def read_store(store: Store) -> StoreContents:
-    """Every readable result; damaged in-progress files are moved aside (never rewritten), others left alone."""
+    """Every file's header, and the assessments in progress read through the gate; damaged in-progress
+    files are moved aside (never rewritten), other damaged files named and left alone.
+
+    Complete results are not read beyond their header: `assess` only offers the latest agency name
+    from them (the index keeps a store of thousands of results quick to open).
+    """
     contents = StoreContents()
-    for path, item in store.scan():
-        if isinstance(item, Result):
-            contents.results.append((path, item))
-            continue
-        damaged = Damaged(path, item)
+    headers, failed = store.headers()
+    with paused():
+        contents.headers = headers
+        for name, header in headers:
+            if header.status != "in-progress":
+                continue
+            path = store.results_dir / name
+            try:
+                result = store.load_listed(path)
+            except ContentError as err:
+                failed.append((path, err))
+                continue
+            if result.status == "in-progress":
+                contents.ongoing.append((path, result))
+    for path, error in sorted(failed, key=lambda pe: pe[0]):
+        damaged = Damaged(path, error)
         if _looks_in_progress(path) and _may_write(store):
             damaged.moved_to = set_aside(path)
         contents.damaged.append(damaged)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
-from prepkit.content.applicability import applicability
+from prepkit.content.applicability import applicability, conditions_of
 from prepkit.content.models import Answer, Domain, ProfileQuestion, Question, Questionnaire
 from prepkit.scoring import answer_label
 
@@ -123,8 +123,21 @@ class Interview:
         self.position: int | None = None
         self._drafts: dict[str, tuple[str | None, str | None]] = {}  # note/evidence typed before answering
         self._pending_note: str | None = None
-        self._applies = applicability(q, self.answers)
+        # Only an answer to a question that others depend on can change what applies; the rest keeps
+        # every answer's cost independent of the questionnaire's length (progress and positions cached).
+        self._condition_refs = frozenset(c.ref for item in conditions_of(q) for c in item.conditions)
+        self._set_applies(applicability(q, self.answers))
         self._go(self._start(start))
+
+    def _set_applies(self, applies: dict[str, bool]) -> None:
+        self._applies = applies
+        self._applicable = [item for item in self.items if applies[item.id]]
+        self._answered = sum(item.id in self.answers for item in self._applicable)
+        self._section_count: dict[int, int] = {}
+        self._section_number: dict[int, int] = {}
+        for item in self._applicable:
+            key = id(item.domain)
+            self._section_count[key] = self._section_number[item.index] = self._section_count.get(key, 0) + 1
 
     # ----- what the CLI draws -----
 
@@ -174,7 +187,7 @@ class Interview:
         return self._pending_note
 
     def applicable(self) -> list[Item]:
-        return [item for item in self.items if self._applies[item.id]]
+        return list(self._applicable)
 
     def pending(self) -> list[Item]:
         """Applicable questions without an answer: skipped, or never reached."""
@@ -182,18 +195,19 @@ class Interview:
 
     def progress(self) -> tuple[int, int]:
         """(answered, applicable) over every applicable question, profile included."""
-        applicable = self.applicable()
-        return sum(item.id in self.answers for item in applicable), len(applicable)
+        return self._answered, len(self._applicable)
 
     def section_position(self, item: Item) -> tuple[int, int]:
         """(number, count) of item among the applicable questions of its section, e.g. Planning 3/12."""
-        same = [other for other in self.applicable() if other.domain is item.domain]
-        number = next((n for n, other in enumerate(same, 1) if other.index == item.index), len(same) + 1)
-        return number, len(same)
+        count = self._section_count.get(id(item.domain), 0)
+        return self._section_number.get(item.index, count + 1), count
 
     def saved_answers(self) -> dict[str, Answer]:
         """Every answer given, in questionnaire order: what an in-progress result keeps."""
-        return {item.id: self.answers[item.id] for item in self.items if item.id in self.answers}
+        # in the order of the answers' questions: as many steps as answers, whatever the questionnaire's length
+        by_id = self._by_id
+        ordered = sorted((by_id[qid].index, qid) for qid in self.answers if qid in by_id)
+        return {qid: self.answers[qid] for _, qid in ordered}
 
     def final_answers(self) -> dict[str, Answer]:
         """The answers of a finished assessment: only those to questions that apply, in questionnaire order."""
@@ -345,7 +359,7 @@ class Interview:
             scored = [item for item in pending if not item.is_profile]
             for item in scored:
                 self.answers[item.id] = self._with_notes(item, Answer(kind="unknown"), None)
-            self._applies = applicability(self.q, self.answers)
+            self._set_applies(applicability(self.q, self.answers))
             left = len(self.pending())
             message = f"{_count(len(scored), 'question')} marked don't know."
             if left:
@@ -368,7 +382,10 @@ class Interview:
         previous = self.answers.get(item.id)
         self.answers[item.id] = self._with_notes(item, answer, previous)
         self.skipped.discard(item.id)
-        self._applies = applicability(self.q, self.answers)  # scored answers can be conditions too
+        if item.id in self._condition_refs:  # scored answers can be conditions too
+            self._set_applies(applicability(self.q, self.answers))
+        elif previous is None and self._applies[item.id]:
+            self._answered += 1
         self._leave(item)
         return self._advance(item, Event("answered", item.id, changed=True, previous=previous))
 
@@ -390,7 +407,8 @@ class Interview:
     def _advance(self, item: Item, event: Event) -> Event:
         """Move past item: onward in the first pass, then through what is still unanswered, then review."""
         if not self.revisiting:
-            following = self._first(i for i in self.items if i.index > item.index and self._applies[i.id])
+            items, applies = self.items, self._applies
+            following = self._first(items[n] for n in range(item.index + 1, len(items)) if applies[items[n].id])
             if following is not None:
                 self._go(following)
                 return event

@@ -17,6 +17,9 @@ from prepkit.cli.app import app, prepare_streams
 
 def main() -> None:
     prepare_streams()
+    from prepkit.gcpause import freeze_imports
+
+    freeze_imports()  # the modules and schemas imported above are never garbage: collections skip them
     app(prog_name="prepkit")
 
 

@@ -9,7 +9,6 @@ import os
 import shutil
 import sys
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -138,6 +137,8 @@ def message(text: str) -> None:
 
 
 def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # costs 10 ms: imported only when asked
+
     try:
         return version("prepkit")
     except PackageNotFoundError:  # running from a checkout without installing

@@ -71,19 +71,21 @@ def history(
     Oldest first, with the overall score and level; for one agency and questionnaire, the trend of
     every domain.
     """
-    from prepkit.history.timeline import history_json, load_history
+    from prepkit.history.timeline import history_json, history_rows
 
     st = _store(store)
-    entries, skipped = load_history(st, agency, _questionnaire_id(questionnaire))
+    rows, skipped = history_rows(st, agency, _questionnaire_id(questionnaire))
     warn_skipped(skipped)
     if json_output:
-        print(json_text(history_json(entries)))
+        print(json_text(history_json(rows)))
         return
     from prepkit.cli.show_history import print_history
     from prepkit.plan.changelog import now_local
     from prepkit.plan.planfile import counts_by_result
+    from prepkit.results.model import agency_key
 
-    print_history(entries, st, counts_by_result(st, entries, at=now_local()))
+    series = {(agency_key(row.agency), row.questionnaire.id): (row.agency, row.questionnaire.id) for row in rows}
+    print_history(rows, st, counts_by_result(st, series.values(), at=now_local()))
 
 
 @app.command(
@@ -118,12 +120,12 @@ def compare(
     --questionnaire when the store holds several).
     """
     from prepkit.history.compare import comparison_json
-    from prepkit.history.timeline import compare_entries, open_entry
+    from prepkit.history.timeline import compare_entries, open_entries
     from prepkit.results.model import same_agency
 
     st = _store(store)
     qid = _questionnaire_id(questionnaire)
-    old, new = open_entry(st, before, agency, qid), open_entry(st, after, agency, qid)
+    old, new = open_entries(st, [before, after], agency, qid)
     if not same_agency(old.result.agency, new.result.agency):
         print(
             f"Warning: comparing results of two agencies: {old.result.agency} and {new.result.agency}", file=sys.stderr

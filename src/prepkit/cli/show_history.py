@@ -7,9 +7,10 @@ from rich.text import Text
 
 from prepkit import console
 from prepkit.assess.rerun import provenance_counts
+from prepkit.cli.long_table import print_long_table
 from prepkit.cli.show import fmt, level_label
 from prepkit.history.compare import Comparison, Delta
-from prepkit.history.timeline import Entry, sparkline, trends
+from prepkit.history.timeline import Entry, Row, sparkline, trends
 from prepkit.results.model import same_agency
 from prepkit.results.store import Store
 from prepkit.scoring import QuestionScore
@@ -19,21 +20,14 @@ def _signed(value: float | None) -> str:
     return fmt(value, signed=True)
 
 
-def _signed_by(entry: Entry) -> str:
+def _signed_by(row: Row) -> str:
     """Who signed the result; "changed after approval" when its answers no longer match the signature."""
-    from prepkit.results.approval import approval_state
-
-    approval = entry.result.approval
+    approval = row.approval
     if approval is None:
         return ""
-    if approval_state(entry.result) == "changed":
+    if row.approval_changed:
         return f"{approval.name}: changed after approval"
     return f"{approval.name}, {approval.title}, {approval.date.isoformat()}"
-
-
-def _carried_note(entry: Entry) -> str:
-    carried = provenance_counts(entry.result)["carried"]
-    return str(carried) if carried else ""
 
 
 def _plan_note(counts: dict[str, int] | None) -> str:
@@ -42,16 +36,18 @@ def _plan_note(counts: dict[str, int] | None) -> str:
     return f"{counts.get('open', 0)}/{counts.get('done', 0)}/{counts.get('verified', 0)}"
 
 
-def print_history(entries: list[Entry], store: Store, plan_counts: dict[str, dict[str, int]] | None = None) -> None:
+def print_history(rows: list[Row], store: Store, plan_counts: dict[str, dict[str, int]] | None = None) -> None:
     """plan_counts: result id -> the improvement plan's counts once that result moved it forward."""
     out = console.out()
-    if not entries:
+    if not rows:
         out.print(f"No results in {store.results_dir!s}.")
         return
-    one_agency = all(same_agency(e.result.agency, entries[0].result.agency) for e in entries)
-    notes = [_carried_note(e) for e in entries]
-    signers = [_signed_by(e) for e in entries]
-    plans = [_plan_note((plan_counts or {}).get(e.result.id)) for e in entries]
+    one_agency = all(same_agency(row.agency, rows[0].agency) for row in rows)
+    notes = [str(row.carried) if row.carried else "" for row in rows]
+    signers = [_signed_by(row) for row in rows]
+    plans = [_plan_note((plan_counts or {}).get(row.id)) for row in rows]
+    # asked once: asked per row, as it was, it made a long table quadratic
+    any_signer, any_note, any_plan = any(signers), any(notes), any(plans)
     columns = [
         "date",
         *([] if one_agency else ["agency"]),
@@ -60,53 +56,50 @@ def print_history(entries: list[Entry], store: Store, plan_counts: dict[str, dic
         "score",
         "level",
         "id",
-        *(["signed by"] if any(signers) else []),
-        *(["carried, unchecked"] if any(notes) else []),
-        *(["plan: open/done/verified"] if any(plans) else []),
+        *(["signed by"] if any_signer else []),
+        *(["carried, unchecked"] if any_note else []),
+        *(["plan: open/done/verified"] if any_plan else []),
     ]
-    whose = f" of {entries[0].result.agency}" if one_agency else ""
-    count = f"{len(entries)} result{'s' if len(entries) != 1 else ''}"
-    table = Table(title=f"History{whose} ({count}, oldest first)")
-    for column in columns:
-        # never cut an id or a level with an ellipsis: people copy ids into `compare` and `delete`
-        table.add_column(column, overflow="fold")
-    for e, note, signer, plan in zip(entries, notes, signers, plans, strict=True):
-        r = e.result
-        cells = [
-            r.date.isoformat(),
-            *([] if one_agency else [r.agency]),
-            f"{r.questionnaire.id} {r.questionnaire.version}",
-            "yes" if e.card.complete else "no",
-            fmt(e.card.score),
-            level_label(e.questionnaire, e.card.level),
-            r.id,
+    whose = f" of {rows[0].agency}" if one_agency else ""
+    count = f"{len(rows)} result{'s' if len(rows) != 1 else ''}"
+    cells = [
+        [
+            row.date.isoformat(),
+            *([] if one_agency else [row.agency]),
+            f"{row.questionnaire.id} {row.version}",
+            "yes" if row.complete else "no",
+            fmt(row.score),
+            level_label(row.questionnaire, row.level),
+            row.id,
+            *([signer] if any_signer else []),
+            *([note] if any_note else []),
+            *([plan] if any_plan else []),
         ]
-        table.add_row(
-            *cells,
-            *([signer] if any(signers) else []),
-            *([note] if any(notes) else []),
-            *([plan] if any(plans) else []),
-        )
-    out.print(table)
+        for row, note, signer, plan in zip(rows, notes, signers, plans, strict=True)
+    ]
+    # never cut an id or a level with an ellipsis (columns fold): people copy ids into `compare` and `delete`
+    print_long_table(out, f"History{whose} ({count}, oldest first)", columns, cells)
     if one_agency:
-        _print_trends(entries)
+        _print_trends(rows)
     else:
         out.print("Trends are shown for one agency: add --agency.")
 
 
-def _print_trends(entries: list[Entry]) -> None:
+def _print_trends(rows: list[Row]) -> None:
     out = console.out()
-    for qid in dict.fromkeys(e.result.questionnaire.id for e in entries):
-        rows = [t for t in trends(entries) if t.questionnaire == qid]
+    all_trends = trends(rows)
+    for qid in dict.fromkeys(row.questionnaire.id for row in rows):
         table = Table(
             "",
             "trend (0-100)",
             "first",
             "latest",
             "change",
-            title=f"{entries[0].result.agency} — {qid}: trend by domain",
+            title=f"{rows[0].agency} — {qid}: trend by domain",
         )
-        for t in rows:
+        for t in all_trends:
+            if t.questionnaire != qid:
+                continue
             first = next((s for s in t.scores if s is not None), None)
             latest = t.scores[-1]
             change = Delta(before=first, after=latest).shown()[2] if len(t.scores) > 1 else None

@@ -88,6 +88,53 @@ def answer_problem(q: Questionnaire, item: ProfileQuestion | Question, answer: A
     return f"{kinds[answer.kind]} is not an answer '{item.id}' takes; allowed: {_allowed(options, na=item.na)}"
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerRule:
+    """What one question takes, as sets: the same rule as answer_problem, checked in constant time."""
+
+    profile: bool
+    values: frozenset[float]  # scale values (1 and 1.0 are one member)
+    choices: frozenset[str]
+    na: bool
+
+
+def answer_rules(q: Questionnaire) -> dict[str, AnswerRule]:
+    """Every question's AnswerRule, built once per questionnaire (reading thousands of results uses it)."""
+    if q._answer_rules is None:
+        rules: dict[str, AnswerRule] = {}
+        for item in q.items():
+            if isinstance(item, ProfileQuestion):
+                rules[item.id] = AnswerRule(True, frozenset(), frozenset(c.id for c in item.choices), False)
+            else:
+                values = frozenset(float(option.value) for option in q.scale_of(item))
+                rules[item.id] = AnswerRule(False, values, frozenset(), item.na)
+        q._answer_rules = rules
+    found: dict[str, AnswerRule] = q._answer_rules
+    return found
+
+
+def answers_allowed(rules: Mapping[str, AnswerRule], answers: Mapping[str, Answer]) -> bool:
+    """Whether answer_problem finds nothing wrong with any of answers (unknown ids included): the
+    fast check for reading many results; answer_problem says what is wrong."""
+    for qid, answer in answers.items():
+        rule = rules.get(qid)
+        if rule is None:
+            return False
+        kind = answer.kind
+        if kind == "value":
+            if answer.value not in rule.values:  # None, NaN and values off the scale alike
+                return False
+        elif kind == "choice":
+            if answer.choice not in rule.choices:  # empty for a scored question
+                return False
+        elif kind == "unknown":
+            if rule.profile:
+                return False
+        elif not rule.na:
+            return False
+    return True
+
+
 def _allowed(options: list[Any], *, na: bool) -> str:
     listed = ", ".join(f"{o.value} ({o.label})" for o in options)
     return listed + (", na, unknown" if na else ", unknown")

@@ -42,10 +42,52 @@ def is_conditional(q: Questionnaire) -> bool:
 
 def applicability(q: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, bool]:
     """Whether each profile and scored question applies, in asking order (spec 1.2)."""
-    applies: dict[str, bool] = {}
-    for item in conditions_of(q):
-        applies[item.id] = all(_holds(c, answers.get(c.ref), applies.get(c.ref, False)) for c in item.conditions)
+    everything, conditional = _plan(q)
+    applies = everything.copy()  # questions without a condition always apply
+    get = answers.get
+    for qid, conditions in conditional:
+        holds = True
+        for ref, choices, values in conditions:
+            answer = get(ref)
+            # a condition on an unanswered, N/A, unknown or not-applicable question does not hold
+            if answer is None or not applies[ref]:
+                holds = False
+            elif choices is not None:
+                holds = answer.kind == "choice" and answer.choice in choices
+            else:
+                holds = answer.kind == "value" and answer.value is not None and float(answer.value) in values
+            if not holds:
+                break
+        applies[qid] = holds
     return applies
+
+
+_Compiled = tuple[str, frozenset[str] | None, frozenset[float]]
+
+
+def _plan(q: Questionnaire) -> tuple[dict[str, bool], tuple[tuple[str, tuple[_Compiled, ...]], ...]]:
+    """Built once per questionnaire: every id as applying, and the questions with conditions, in
+    asking order. A condition on a question asked later (or on no question) never holds, as its
+    answer cannot be known when this one is asked: such a question is marked as never applying."""
+    if q._applicability_plan is None:
+        everything: dict[str, bool] = {}
+        conditional = []
+        for item in conditions_of(q):
+            if item.conditions and any(c.ref not in everything for c in item.conditions):
+                everything[item.id] = False
+                continue
+            everything[item.id] = True
+            if item.conditions:
+                compiled = tuple((c.ref, c.choices, c.values or frozenset()) for c in item.conditions)
+                conditional.append((item.id, compiled))
+        q._applicability_plan = (everything, tuple(conditional))
+    plan: tuple[dict[str, bool], tuple[tuple[str, tuple[_Compiled, ...]], ...]] = q._applicability_plan
+    return plan
+
+
+def conditional_ids(q: Questionnaire) -> frozenset[str]:
+    """The ids of the questions that have a condition (every other question always applies)."""
+    return frozenset(item.id for item in conditions_of(q) if item.conditions)
 
 
 def _resolve(q: Questionnaire) -> tuple[Conditions, ...]:
@@ -61,15 +103,6 @@ def _resolve(q: Questionnaire) -> tuple[Conditions, ...]:
                 conditions.append(Condition(ref, None, frozenset(_wanted_values(q, target, wanted))))
         resolved.append(Conditions(item.id, tuple(conditions)))
     return tuple(resolved)
-
-
-def _holds(condition: Condition, answer: Answer | None, target_applies: bool) -> bool:
-    """A condition on an unanswered, N/A, unknown or not-applicable question does not hold."""
-    if answer is None or not target_applies:
-        return False
-    if condition.choices is not None:
-        return answer.kind == "choice" and answer.choice in condition.choices
-    return answer.kind == "value" and answer.value is not None and float(answer.value) in (condition.values or ())
 
 
 def _wanted_values(q: Questionnaire, target: Question, wanted: list[str | int | float]) -> set[float]:

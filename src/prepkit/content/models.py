@@ -170,6 +170,8 @@ class Questionnaire(Strict):
     _content_hash: str = PrivateAttr(default="")
     _scoring_plan: Any = PrivateAttr(default=None)  # built once by scoring.plan_of
     _conditions: Any = PrivateAttr(default=None)  # built once by applicability.conditions_of
+    _answer_rules: Any = PrivateAttr(default=None)  # built once by answers.answer_rules
+    _applicability_plan: Any = PrivateAttr(default=None)  # built once by applicability.applicability
 
     @property
     def library(self) -> dict[str, Resource]:

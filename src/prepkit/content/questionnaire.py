@@ -98,7 +98,10 @@ def legacy_content_hash(questionnaire: Questionnaire) -> str:
 
 
 def load_questionnaire(path: Path) -> Questionnaire:
-    return questionnaire_from_document(load_yaml(Path(path)))
+    from prepkit.gcpause import paused
+
+    with paused():  # tens of thousands of objects and no cycles: collecting would only cost time
+        return questionnaire_from_document(load_yaml(Path(path)))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from prepkit.content.rules import questionnaire_warnings
 from prepkit.content.validation import validate_document
 from prepkit.content.yamlio import load_yaml
 from prepkit.errors import Problem, UsageError
+from prepkit.gcpause import paused
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result
 from prepkit.results.store import Store
@@ -32,6 +33,11 @@ class Assessment:
 
 
 def open_assessment(ref: str, store: Store, questionnaire: str | None = None) -> Assessment:
+    with paused():  # a large file makes many objects and no cycles: collecting would only cost time
+        return _open_assessment(ref, store, questionnaire)
+
+
+def _open_assessment(ref: str, store: Store, questionnaire: str | None) -> Assessment:
     path = Path(ref).expanduser()
     if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
         sheet = load_answers(path, questionnaire)
@@ -57,6 +63,11 @@ class Validated:
 
 def validate_path(path: Path) -> Validated:
     """Validate a questionnaire, resource library, answers file or result."""
+    with paused():  # a large file makes many objects and no cycles: collecting would only cost time
+        return _validate_path(path)
+
+
+def _validate_path(path: Path) -> Validated:
     if path.suffix.lower() == ".json":
         result = Store(path.parent.parent).load(path)
         ref = result.questionnaire

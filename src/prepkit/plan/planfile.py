@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,14 +135,13 @@ def existing_plan(
     return plan
 
 
-def counts_by_result(store: Store, entries: list[Entry], *, at: dt.datetime) -> dict[str, dict[str, int]]:
-    """Result id -> the plan's counts per status just after that result moved it (for `history`)."""
+def counts_by_result(store: Store, series: Iterable[tuple[str, str]], *, at: dt.datetime) -> dict[str, dict[str, int]]:
+    """Result id -> the plan's counts per status just after that result moved it (for `history`), for
+    each (agency, questionnaire) series; a series without a plan costs a look for its file, and only a
+    series with one has its results read (a store of thousands of results lists fast)."""
     out: dict[str, dict[str, int]] = {}
-    groups: dict[tuple[str, str], list[Entry]] = {}
-    for e in entries:
-        groups.setdefault((agency_key(e.result.agency), e.result.questionnaire.id), []).append(e)
-    for (_, qid), group in groups.items():
-        plan = existing_plan(store, group[0].result.agency, qid, at=at, entries=group)
+    for agency, qid in series:
+        plan = existing_plan(store, agency, qid, at=at)
         if plan is not None:
             out.update({cycle.result: cycle.counts for cycle in plan.cycles})
     return out

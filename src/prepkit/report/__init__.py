@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -52,6 +51,8 @@ def default_report_name(result: Result, fmt: str = "pdf", audience: str = "full"
 
 
 def _generator() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # imported only when a report is written
+
     try:
         return f"prepkit {version('prepkit')}"
     except PackageNotFoundError:

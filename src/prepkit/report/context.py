@@ -20,7 +20,7 @@ from prepkit.report.planview import PlanView, plan_view
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of
 from prepkit.results.model import Result
-from prepkit.scoring import Scorecard, format_score, score, scorecard_json, shown_score
+from prepkit.scoring import Scorecard, Scorer, format_score, score, scorecard_json, shown_score
 from prepkit.team.merge import DiscussionItem, discussion_items
 
 if TYPE_CHECKING:
@@ -583,6 +583,17 @@ def _gaps(q: Questionnaire, result: Result, card: Scorecard, data: Any) -> list[
     return views
 
 
+_scorers: dict[int, tuple[Questionnaire, Scorer]] = {}
+
+
+def _scorer(q: Questionnaire) -> Scorer:
+    """One reduced scorer per questionnaire: a report re-scores once per gap."""
+    known = _scorers.get(id(q))
+    if known is None or known[0] is not q:
+        known = _scorers[id(q)] = (q, Scorer(q))
+    return known[1]
+
+
 def gain_if_closed(
     q: Questionnaire, answers: dict[str, Answer], card: Scorecard, question: Question
 ) -> tuple[float, int]:
@@ -605,7 +616,7 @@ def gain_if_closed(
     ]
     for qid in opened:
         changed[qid] = Answer(kind="na")
-    after = score(q, changed).score
+    after = _scorer(q).summarize(changed).score  # the same number as score(), a fifth of the work
     if after is None or card.score is None:
         return 0.0, len(opened)
     return after - card.score, len(opened)

@@ -1,2 +1,3 @@
 """Saved results: the model (`model`), older formats brought forward (`migrate`), the one gate every
-result passes before it is trusted (`gate`), and the private store of result files (`store`)."""
+result passes before it is trusted (`gate`), the private store of result files (`store`), and its
+index of result headers, which lets commands choose results without reading them (`index`)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from prepkit.content.models import Answer, Questionnaire, Resource
 
@@ -81,8 +81,15 @@ class Approval(Loose):
     fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
 
 
+def _exactly_an_int(value: object) -> object:
+    # JSON's 1.0 and true equal 1 to a Literal; a result file says 1 (migrate refuses the others)
+    if type(value) is not int:
+        raise ValueError("the format is a whole number")
+    return value
+
+
 class Result(Loose):
-    format: Literal[1] = RESULT_FORMAT
+    format: Annotated[Literal[1], BeforeValidator(_exactly_an_int)] = RESULT_FORMAT
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
     status: Literal["in-progress", "complete"]
     agency: str

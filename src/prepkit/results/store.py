@@ -18,6 +18,7 @@ from prepkit.content.yamlio import MAX_BYTES, read_text
 from prepkit.errors import ContentError, SystemRefusal, UsageError, file_problem, os_reason
 from prepkit.fsutil import kind_of, private_dir, remove_stale_temps, write_private
 from prepkit.results.gate import read_result, snapshot_file_name, snapshot_matches
+from prepkit.results.index import Header, Headers, header_of_result, headers_of, parse_header, read_bounded
 from prepkit.results.lock import ResultLock, lock_path
 from prepkit.results.model import Result, Snapshot, result_json
 
@@ -138,6 +139,9 @@ class Store:
 
     def _lookup(self, content_hash: str, path: Path) -> Snapshot | None:
         # The store the file lives in first (a path given from another store), then this one.
+        known = self._snapshots.get(content_hash)  # a checked copy, whichever store it came from
+        if known is not None:
+            return known
         return self._read_snapshot(content_hash, [path.parent.parent / "snapshots", self.snapshots_dir])
 
     def lock(self, result_id: str) -> ResultLock:
@@ -217,9 +221,49 @@ class Store:
         )
 
     def paths(self) -> list[Path]:
-        if not self.results_dir.is_dir():
+        # scandir and plain names: globbing and sorting ten thousand Path objects is slow
+        try:
+            with os.scandir(self.results_dir) as listing:
+                names = sorted(e.name for e in listing if e.name.endswith(".json") and not e.name.startswith("."))
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p for p in self.results_dir.glob("*.json") if not p.name.startswith("."))
+        folder = self.results_dir
+        return [folder / name for name in names]
+
+    def headers(self) -> Headers:
+        """(file name, header) of every result file, in name order (from the store's index while the file
+        is unchanged), and the files whose header cannot be read. Headers only choose which results to
+        read: read those with load (the gate).
+
+        The index is used only in a store that is a private folder of this user (as for writing): in
+        one that others can write, every header is read from its file."""
+        try:
+            refuse_unsafe_folder(self.root)
+            refuse_unsafe_folder(self.results_dir)
+            index_root: Path | None = self.root
+        except SystemRefusal:
+            index_root = None
+        return headers_of(self.results_dir, index_root, self._read_header)
+
+    def load_listed(self, path: Path) -> Result:
+        """A file of the store's listing through the gate; whatever is not a regular file (a FIFO, a
+        socket, a symbolic link, a loop of them) is refused without being opened (ContentError)."""
+        try:
+            mode = path.lstat().st_mode
+        except OSError as err:
+            raise file_problem(path, f"cannot read the file: {os_reason(err)}") from None
+        if not stat.S_ISREG(mode):
+            raise file_problem(path, f"is {kind_of(mode)}, not a result file; skipped")
+        try:
+            return self.load(path)
+        except OSError as err:
+            raise file_problem(path, f"cannot read the file: {os_reason(err)}") from None
+
+    def _read_header(self, path: Path) -> Header:
+        header = parse_header(path, read_bounded(path))
+        if header is None:  # an older format, or something wrong: the gate migrates it or says what
+            header = header_of_result(self.load(path))
+        return header
 
     def scan(self) -> Iterator[tuple[Path, Result | ContentError]]:
         """Every result file, or the error that keeps it from being read (callers warn and skip).
@@ -229,19 +273,9 @@ class Store:
         """
         for path in self.paths():
             try:
-                mode = path.lstat().st_mode
-            except OSError as err:
-                yield path, file_problem(path, f"cannot read the file: {os_reason(err)}")
-                continue
-            if not stat.S_ISREG(mode):
-                yield path, file_problem(path, f"is {kind_of(mode)}, not a result file; skipped")
-                continue
-            try:
-                yield path, self.load(path)
+                yield path, self.load_listed(path)
             except ContentError as err:
                 yield path, err
-            except OSError as err:
-                yield path, file_problem(path, f"cannot read the file: {os_reason(err)}")
 
 
 def refuse_unsafe_folder(folder: Path) -> None:

@@ -12,25 +12,26 @@ approval still matches their answers.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from prepkit.content.applicability import applicability, is_conditional
-from prepkit.content.models import Answer, Questionnaire
+from prepkit.content.models import Questionnaire
 from prepkit.content.yamlio import MAX_BYTES, open_regular, read_text
 from prepkit.errors import ContentError, Problem, UsageError, os_reason
+from prepkit.gcpause import paused
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_name
+from prepkit.results.index import Header
 from prepkit.results.model import QuestionnaireRef, Result, Snapshot, agency_key
 from prepkit.results.packet import PACKET_SUFFIX, RESULT, open_packet, read_packet
-from prepkit.scoring import level_for, plan_of
+from prepkit.results.store import Store
+from prepkit.scoring import Scorer, Summary
 from prepkit.team.planprogress import PlanProgress, plan_progress
 
 
@@ -75,16 +76,6 @@ class Entry:
     sources: tuple[str, ...]  # for a team result: the ids of the results it was merged from
     approved: bool = False  # carries an approval (whether it still matches is checked in pass 2)
     packet: bool = False  # read from a packet (*.prepkit)
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    """What a roll-up needs of one scored result (the same numbers as scoring.score)."""
-
-    score: float | None
-    level: str | None
-    domains: tuple[float | None, ...]
-    gaps: tuple[str, ...]  # counted questions with credit below 1, in questionnaire order
 
 
 @dataclass(frozen=True)
@@ -165,64 +156,6 @@ def _problem(path: Path, message: str) -> Problem:
     return Problem(str(path), 1, 1, message)
 
 
-class Scorer:
-    """Spec section 3 for one questionnaire, reduced to what a roll-up shows, for speed.
-
-    scoring.score also builds a record per question and orders the gaps; across thousands of results
-    that is most of the time. This walks the same plan (scoring.plan_of) and gives the same score,
-    levels, domain scores and gaps; a property test checks it against scoring.score.
-    """
-
-    def __init__(self, q: Questionnaire) -> None:
-        self.q = q
-        self.conditional = is_conditional(q)
-        # per domain: its weight and, per question, (id, weight, critical, lowest value, scale span)
-        self.plan = [
-            (domain.weight, [(s.question.id, s.question.weight, s.question.critical, s.low, s.span) for s in scored])
-            for domain, scored in plan_of(q).domains
-        ]
-
-    def summarize(self, answers: Mapping[str, Answer]) -> Summary:
-        applies = applicability(self.q, answers) if self.conditional else None
-        domain_scores: list[float | None] = []
-        weighted: list[tuple[float, float]] = []
-        gaps: list[str] = []
-        all_met = True
-        for weight, rows in self.plan:
-            numerator: list[float] = []
-            denominator: list[float] = []
-            met = True
-            for qid, qweight, critical, low, span in rows:
-                if applies is not None and not applies[qid]:
-                    continue
-                answer = answers.get(qid)
-                if answer is None:
-                    credit = 0.0
-                elif answer.kind == "na":
-                    continue
-                elif answer.kind == "unknown" or answer.value is None:
-                    credit = 0.0
-                else:
-                    credit = (float(answer.value) - low) / span
-                numerator.append(qweight * credit)
-                denominator.append(qweight)
-                if credit < 1:
-                    gaps.append(qid)
-                    if critical:
-                        met = False
-            all_met = all_met and met
-            if denominator:
-                domain_score = 100 * math.fsum(numerator) / math.fsum(denominator)
-                domain_scores.append(domain_score)
-                weighted.append((weight, domain_score))
-            else:
-                domain_scores.append(None)
-        if not weighted:
-            return Summary(None, None, tuple(domain_scores), tuple(gaps))
-        overall = math.fsum(w * s for w, s in weighted) / math.fsum(w for w, _ in weighted)
-        return Summary(overall, level_for(self.q.levels, overall, all_met).id, tuple(domain_scores), tuple(gaps))
-
-
 @dataclass
 class AgencyState:
     """One agency's latest complete result and the one before it, once scored."""
@@ -254,9 +187,13 @@ class _Scorers:
     def __init__(self) -> None:
         self.by_hash: dict[str, Scorer] = {}
         self.snapshots: dict[Path, Snapshot | None] = {}
+        self.by_folder: dict[tuple[str, Path], Snapshot] = {}  # (hash, folder of the result) -> snapshot
 
     def lookup(self, content_hash: str, path: Path) -> Snapshot | None:
         """A snapshot from the store the result file lives in (the gate checks it against each result)."""
+        known = self.by_folder.get((content_hash, path.parent))
+        if known is not None:
+            return known
         name = snapshot_file_name(content_hash)
         for folder in (path.parent.parent / "snapshots", path.parent / "snapshots"):
             candidate = folder / name
@@ -264,6 +201,7 @@ class _Scorers:
                 self.snapshots[candidate] = _read_snapshot(candidate)
             found = self.snapshots[candidate]
             if found is not None:
+                self.by_folder[(content_hash, path.parent)] = found
                 return found
         return None
 
@@ -296,17 +234,68 @@ def collect(paths: Iterable[Path], questionnaire: str | None = None, *, signed_o
     """Pass 1 over every file's header, then pass 2 over each agency's latest two complete results.
 
     signed_only: count only results with an approval that still matches their answers."""
+    with paused():  # tens of thousands of small objects and no cycles: nothing for the collector
+        return _collect(paths, questionnaire, signed_only)
+
+
+def _pass_one(paths: Iterable[Path]) -> Iterator[tuple[Path, Entry | ContentError]]:
+    """Every file's header: a store's result files from its index (results/index.py), the rest read here."""
+    seen: set[Path] = set()
+    for path in paths:
+        found: list[tuple[Path, Entry | ContentError]] = []
+        if path.is_dir() and (path / "results").is_dir():
+            store = Store(path.resolve())
+            headers, failed = store.headers()
+            folder = store.results_dir
+            for name, header in headers:
+                file = folder / name
+                found.append((file, _entry(file, header)))
+            found += failed
+            with os.scandir(folder) as listing:  # packets kept among the results are read here
+                others = sorted(
+                    folder / e.name
+                    for e in listing
+                    if e.name.endswith(PACKET_SUFFIX) and not e.name.startswith(".") and e.is_file()
+                )
+        else:
+            others = list(result_files([path]))
+        for file in others:
+            try:
+                found.append((file, read_header(file)))
+            except ContentError as err:
+                found.append((file, err))
+        found.sort(key=lambda item: item[0])
+        for file, item in found:
+            if file not in seen:
+                seen.add(file)
+                yield file, item
+
+
+def _entry(path: Path, header: Header) -> Entry:
+    return Entry(
+        path=path,
+        id=header.id,
+        agency=header.agency,
+        questionnaire=header.questionnaire,
+        hash=header.hash,
+        complete=header.complete,
+        order=(dt.date.fromisoformat(header.date), dt.datetime.fromisoformat(header.updated), header.id),
+        embedded=header.embedded,
+        sources=header.sources,
+        approved=header.approved,
+    )
+
+
+def _collect(paths: Iterable[Path], questionnaire: str | None, signed_only: bool) -> Collection:
     entries: list[Entry] = []
     skipped: list[Skipped] = []
     files = 0
-    for path in result_files(paths):
+    for path, item in _pass_one(paths):
         files += 1
-        try:
-            entry = read_header(path)
-        except ContentError as err:
-            skipped.append(Skipped(path, "; ".join(map(str, err.problems))))
+        if isinstance(item, ContentError):
+            skipped.append(Skipped(path, "; ".join(map(str, item.problems))))
             continue
-        entries.append(entry)
+        entries.append(item)
     qid = _choose_questionnaire(entries, questionnaire)
     chosen = [e for e in entries if e.questionnaire == qid]
     merged_from = {source for e in chosen if e.complete for source in e.sources}
