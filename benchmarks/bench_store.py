@@ -121,8 +121,15 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep generated stores here (reused when present)")
     parser.add_argument("--only", nargs="*", help="rows: history-json history compare rollup assess resume")
     args = parser.parse_args()
-    work = args.work or Path(tempfile.mkdtemp(prefix="prepkit-store-bench-"))
-    work.mkdir(parents=True, exist_ok=True)
+    if args.work is None:
+        with tempfile.TemporaryDirectory(prefix="prepkit-store-bench-") as tmp:
+            measure(args, Path(tmp))
+    else:
+        args.work.mkdir(parents=True, exist_ok=True)
+        measure(args, args.work)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", "PREPKIT_QUESTIONNAIRES": ""}
     env.pop("PREPKIT_DEBUG", None)
     empty = work / "store-empty"
