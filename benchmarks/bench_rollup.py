@@ -70,7 +70,7 @@ def questionnaire() -> Questionnaire:
             "domains": domains,
         }
     )
-    q._content_hash = content_hash(q)
+    q._content_hash = content_hash(q, {})
     return q
 
 
