@@ -255,7 +255,9 @@ def _pass_one(paths: Iterable[Path]) -> Iterator[tuple[Path, Entry | ContentErro
                 others = sorted(
                     folder / e.name
                     for e in listing
-                    if e.name.endswith(PACKET_SUFFIX) and not e.name.startswith(".") and e.is_file()
+                    if e.name.endswith(PACKET_SUFFIX)
+                    and not e.name.startswith(".")
+                    and not e.is_dir(follow_symlinks=False)
                 )
         else:
             others = list(result_files([path]))
