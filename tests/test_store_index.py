@@ -18,7 +18,7 @@ from prepkit.content.models import Answer
 from prepkit.content.questionnaire import load_questionnaire
 from prepkit.errors import ContentError
 from prepkit.history.compare import shown_score
-from prepkit.history.timeline import entry_of, history_json, load_history, relative_result
+from prepkit.history.timeline import entry_of, history_json, history_rows, load_history, relative_result
 from prepkit.results import gate
 from prepkit.results.index import INDEX_NAME
 from prepkit.results.model import new_result, result_json
@@ -94,12 +94,14 @@ def _slow_history(store: Store, monkeypatch: pytest.MonkeyPatch, agency: str | N
 
 def test_history_rows_are_those_of_the_slow_path(hermetic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = _generated_store(hermetic)
-    rows, skipped = load_history(store)
+    rows, skipped = history_rows(store)
     assert skipped == []
     assert history_json(rows) == _slow_history(store, monkeypatch)
     assert len(rows) == 40
-    picked, _ = load_history(store, agency="TEST TOWN PD")  # through the header index
+    picked, _ = history_rows(store, agency="TEST TOWN PD")  # through the header index
     assert history_json(picked) == _slow_history(store, monkeypatch, agency="test town pd")
+    entries, _ = load_history(store, agency="test town pd")  # full entries (the plan's), by headers too
+    assert [(e.result.id, e.card.score) for e in entries] == [(row.id, row.score) for row in picked]
     assert {row.carried for row in rows} - {0}  # some were reruns with carried answers
 
 
@@ -142,7 +144,7 @@ def test_a_forged_file_among_many_is_skipped_and_counted(hermetic: Path, change:
     _edit(victim, **change)
     with pytest.raises(ContentError, match=message):
         Store(hermetic).load(victim)
-    rows, skipped = load_history(Store(hermetic))
+    rows, skipped = history_rows(Store(hermetic))
     assert len(rows) == 11 and str(victim) not in {str(row.path) for row in rows}
     assert [str(error.problems[0]).split(":")[0] for error in skipped] == [str(victim)]
     proc = run_prepkit("history", "--json")
@@ -196,7 +198,7 @@ def test_a_forged_index_entry_chooses_but_the_gate_decides(hermetic: Path) -> No
     data = json.loads(index.read_text())
     data["columns"]["agency"] = ["Forged PD"] * len(data["columns"]["agency"])
     index.write_text(json.dumps(data))
-    rows, _ = load_history(store, agency="Forged PD")
+    rows, _ = history_rows(store, agency="Forged PD")
     assert rows == []  # chosen by the forged headers, then refused: the files say otherwise
     data["columns"]["agency"][0] = "Evil\u001b[2J"
     index.write_text(json.dumps(data, ensure_ascii=True))
