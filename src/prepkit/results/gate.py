@@ -103,8 +103,13 @@ def _read_fast(path: Path, text: str, lookup: SnapshotLookup | None) -> Result |
         return None
     if not _answers_allowed(q, result.answers):
         return None
-    ref = QuestionnaireRef(id=result.questionnaire.id, version=result.questionnaire.version, hash=q.content_hash)
-    return result.model_copy(update={"snapshot": snapshot, "questionnaire": ref})
+    # the result was just made here and is not shared: completed in place rather than copied
+    if result.questionnaire.hash != q.content_hash:  # a legacy hash, moved to the current form
+        result.questionnaire = QuestionnaireRef(
+            id=result.questionnaire.id, version=result.questionnaire.version, hash=q.content_hash
+        )
+    result.snapshot = snapshot
+    return result
 
 
 # id(questionnaire) -> (the questionnaire, its answer rules, the ids of its conditional questions)
