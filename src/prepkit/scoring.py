@@ -258,9 +258,23 @@ class Scorer:
     def __init__(self, q: Questionnaire) -> None:
         self.q = q
         self.conditional = is_conditional(q)
-        # per domain: its weight and, per question, (id, weight, critical, lowest value, scale span)
+        # per domain: its weight and, per question, (id, weight, critical, lowest value, scale span, and
+        # for each scale value the weighted credit and whether it is a gap, computed once as below)
         self.plan = [
-            (domain.weight, [(s.question.id, s.question.weight, s.question.critical, s.low, s.span) for s in scored])
+            (
+                domain.weight,
+                [
+                    (
+                        s.question.id,
+                        s.question.weight,
+                        s.question.critical,
+                        s.low,
+                        s.span,
+                        {v: (s.question.weight * c, c < 1) for v, c in ((v, (v - s.low) / s.span) for v in s.labels)},
+                    )
+                    for s in scored
+                ],
+            )
             for domain, scored in plan_of(q).domains
         ]
         self.profile = [p.id for p in q.profile]
@@ -268,6 +282,7 @@ class Scorer:
     def summarize(self, answers: Mapping[str, Answer]) -> Summary:
         applies = applicability(self.q, answers) if self.conditional else None
         complete = all(pid in answers for pid in self.profile if applies is None or applies[pid])
+        get = answers.get
         domain_scores: list[float | None] = []
         weighted: list[tuple[float, float]] = []
         gaps: list[str] = []
@@ -276,22 +291,29 @@ class Scorer:
             numerator: list[float] = []
             denominator: list[float] = []
             met = True
-            for qid, qweight, critical, low, span in rows:
+            for qid, qweight, critical, low, span, by_value in rows:
                 if applies is not None and not applies[qid]:
                     continue
-                answer = answers.get(qid)
+                answer = get(qid)
                 if answer is None:
-                    credit = 0.0
                     complete = False
-                elif answer.kind == "na":
-                    continue
-                elif answer.kind == "unknown" or answer.value is None:
-                    credit = 0.0
+                    product, gap = qweight * 0.0, True
                 else:
-                    credit = (float(answer.value) - low) / span
-                numerator.append(qweight * credit)
+                    kind = answer.kind
+                    if kind == "na":
+                        continue
+                    value = answer.value
+                    if kind == "unknown" or value is None:
+                        product, gap = qweight * 0.0, True
+                    else:
+                        known = by_value.get(value)
+                        if known is None:  # not a scale value (the gate lets none through): as score() does
+                            credit = (float(value) - low) / span
+                            known = (qweight * credit, credit < 1)
+                        product, gap = known
+                numerator.append(product)
                 denominator.append(qweight)
-                if credit < 1:
+                if gap:
                     gaps.append(qid)
                     if critical:
                         met = False
