@@ -384,7 +384,7 @@ class Bench:
         weasy = Path(PY).with_name("weasyprint")
         subject, base = paired(
             self.runs,
-            lambda: run([*PREPKIT, "report", latest, "-o", str(self.work / "report.pdf")], env),
+            lambda: run([*PREPKIT, "report", latest, "-o", str(self.work / "report.pdf"), "--force"], env),
             lambda: run([str(weasy), str(html), str(self.work / "bare.pdf")], env),
         )
         ratio = subject.seconds / base.seconds
