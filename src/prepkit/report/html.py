@@ -104,9 +104,10 @@ def safe_loader(folders: list[Path]) -> jinja2.BaseLoader:
 
 @functools.lru_cache(maxsize=4)
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
-    """One sandboxed Jinja environment per template folders, its templates compiled once: across
-    processes through a bytecode cache in the user's private cache folder (keyed by each template's
-    name and source, so an edited template is compiled again)."""
+    """One sandboxed Jinja environment per template folders, its templates compiled once per process.
+
+    No bytecode cache on disk: compiled templates are code, and report rendering reads nothing but its
+    templates (a cache another process could plant would run as prepkit)."""
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -116,32 +117,9 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(),
     )
     env.filters["breakable_url"] = breakable_url
     return env
-
-
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """A bytecode cache in a real folder of this user that nobody else can write, or none: compiled
-    templates are code, loaded without the sandbox's checks at compile time. PREPKIT_NO_TEMPLATE_CACHE
-    turns it off."""
-    import jinja2
-    from platformdirs import user_cache_dir
-
-    from prepkit.fsutil import private_dir
-
-    if os.environ.get("PREPKIT_NO_TEMPLATE_CACHE"):
-        return None
-    folder = Path(user_cache_dir("prepkit", appauthor=False)) / "templates"
-    try:
-        private_dir(folder)
-        info = folder.lstat()
-    except OSError:
-        return None
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_html(context: ReportContext, template_dir: Path | None = None) -> str:
