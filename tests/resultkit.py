@@ -35,4 +35,4 @@ def make_result(
 
 def save_result(store: Store, answers: Path = V1_ANSWERS, **kwargs: object) -> tuple[Result, Path]:
     result = make_result(answers, **kwargs)  # type: ignore[arg-type]
-    return result, store.save(result, replace=False)
+    return store.save_new(result)  # ids are agency and date: a second one the same day gets '-2'

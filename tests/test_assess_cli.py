@@ -88,7 +88,7 @@ def test_an_incomplete_answers_file_is_saved_in_progress(hermetic: Path, tmp_pat
     assert "resume" not in proc.stdout
     listing = run_prepkit("resume")
     assert "Test Town - Mini Readiness Check" in listing.stdout
-    assert "2 of 3 answered" in listing.stdout
+    assert "1 of 2 answered" in listing.stdout  # scored questions; the profile is counted on its own
 
 
 def test_a_bad_answers_file_is_reported_by_line_and_nothing_saved(hermetic: Path, tmp_path: Path) -> None:
@@ -176,3 +176,46 @@ def test_answers_file_rerun_from_previous_records_provenance(hermetic: Path, tmp
         "schools-maps": "carried",
         "schools-drills": "carried",
     }
+
+
+def test_history_shows_an_unfinished_result_without_score_and_fits_ids_at_80_columns(
+    hermetic: Path, tmp_path: Path
+) -> None:
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("agency: Riverbend County Sheriff's Office\nanswers:\n  has-schools: no\n  planning-policy: 1\n")
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(
+        "agency: Riverbend County Sheriff's Office\nanswers:\n  has-schools: no\n  planning-policy: 3\n"
+        "  planning-review: 1\n"
+    )
+    for answers in (whole, partial):
+        assert run_prepkit("assess", MINI, "--answers", str(answers), "--no-report").returncode == 0
+    shown = run_prepkit("history", env={"COLUMNS": "80"}).stdout
+    ids = [str(r["id"]) for r in stored(hermetic)]
+    lines = shown.splitlines()
+    for result_id in ids:  # every id whole on one line
+        assert any(result_id in line for line in lines), (result_id, shown)
+    unfinished = next(line for line in lines if "in progress" in line)
+    assert "in progress, 1 of 2" in unfinished and "Foundational" not in unfinished
+    assert "Developing" not in unfinished and "Established" not in unfinished
+    assert max(len(line) for line in lines) <= 80
+
+
+def test_report_export_and_compare_take_an_agency_name(hermetic: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "a.yaml"
+    for agency, value in (("Jérôme Police", 1), ("Jérôme Police", 3), ("Other Sheriff", 2)):
+        sheet.write_text(
+            f"agency: {agency}\nanswers:\n  has-schools: no\n  planning-policy: {value}\n  planning-review: 1\n"
+        )
+        assert run_prepkit("assess", MINI, "--answers", str(sheet), "--no-report").returncode == 0
+    ids = sorted(str(r["id"]) for r in stored(hermetic))
+    assert ids[0].startswith("jerome-police-") and ids[1] == ids[0] + "-2"  # transliterated, suffix on collision
+    one = run_prepkit("export", "other", "--format", "json", "--what", "scores")  # one result: no question
+    assert one.returncode == 0, one.stderr
+    several = run_prepkit("export", "jerome", "--format", "json")  # accents optional; not a terminal: listed
+    assert several.returncode == 2
+    assert "2 results" in several.stderr and ids[0] in several.stderr and ids[1] in several.stderr
+    report = run_prepkit("report", "jérôme p", "-o", str(tmp_path / "r.html"))
+    assert report.returncode == 2 and "2 results" in report.stderr
+    compared = run_prepkit("compare", ids[0], "other", "--json")
+    assert compared.returncode == 0, compared.stderr

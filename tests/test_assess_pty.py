@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -17,14 +18,17 @@ DRILL = str(FIXTURES / "assess" / "drill.yaml")
 ANSWER = "Answer"
 
 
-def spawn(store: Path, *args: str, columns: int = 100) -> pexpect.spawn:
+def spawn(
+    store: Path, *args: str, columns: int = 100, rows: int = 40, env: dict[str, str] | None = None
+) -> pexpect.spawn:
     env = {
         **os.environ,
         "PREPKIT_STORE": str(store),
         "NO_COLOR": "1",
         "COLUMNS": str(columns),
-        "LINES": "40",
+        "LINES": str(rows),
         "TERM": "dumb",
+        **(env or {}),
     }
     # The report of a finished assessment goes to the current folder: keep it beside the test's store.
     return pexpect.spawn(
@@ -32,8 +36,8 @@ def spawn(store: Path, *args: str, columns: int = 100) -> pexpect.spawn:
         ["-m", "prepkit", *args],
         env=env,
         encoding="utf-8",
-        timeout=60,
-        dimensions=(40, columns),
+        timeout=int(os.environ.get("PTY_TIMEOUT", "60")),
+        dimensions=(rows, columns),
         cwd=str(next(p for p in store.parents if p.is_dir())),
     )
 
@@ -80,34 +84,40 @@ def test_a_whole_assessment_by_keyboard(hermetic: Path) -> None:
     child.sendline("?")
     child.expect_exact("A policy signed by the chief executive")
     child.expect_exact("signed policy")
-    child.sendline("n")  # N/A is not allowed on this question
+    child.expect_exact("Planning 1/4")  # after help, the question and its options again
+    child.expect_exact("3 Fully in place")
+    child.sendline("/n")  # N/A is not allowed on this question
     child.expect_exact("N/A is not allowed here")
     child.sendline("partially in place")
-    answer(child, "Planning 2/4", "n")
+    child.expect_exact("-> 2 Partially in place")
+    answer(child, "Planning 2/4", "/n")
     child.expect_exact("Why does it not apply here?")
     child.sendline("The state reviews it")
-    answer(child, "Planning 3/4", "s")
+    child.expect_exact("-> N/A (The state reviews it)")
+    answer(child, "Planning 3/4", "/s")
     child.expect_exact("comes back before the end")
-    answer(child, "Planning 4/4", "u")
+    answer(child, "Planning 4/4", "/u")
+    child.expect_exact("-> don't know")
+    child.expect_exact("Planning done:")
     child.expect_exact("Schools 1/2")
-    child.sendline("c")
+    child.sendline("/c")
     child.expect_exact("Note")
     child.sendline("updated in May")
     child.expect_exact("Evidence")
     child.sendline("binder in every car")
     child.expect_exact("Note and evidence kept")
     child.expect_exact("Answer: ")
-    child.sendline("4")
-    answer(child, "Schools 2/2", "b")
+    child.sendline("3")
+    answer(child, "Schools 2/2", "/b")
     child.expect_exact("Schools 1/2")
-    child.expect_exact("Answer [4 Fully in place]: ")
+    child.expect_exact("Answer [3 Fully in place]: ")
     child.sendline("")  # Enter keeps it
     answer(child, "Schools 2/2", "7")
     child.expect_exact("is not an answer here")
-    child.sendline("2")
-    answer(child, "Training 1/3", "3")
-    answer(child, "Training 2/3", "3")
-    answer(child, "Training 3/3", "4")
+    child.sendline("1")
+    answer(child, "Training 1/3", "2")
+    answer(child, "Training 2/3", "2")
+    answer(child, "Training 3/3", "3")
     child.expect_exact("Back to the question you skipped")
     answer(child, "Planning 3/4", "planned")
     finish(child)
@@ -141,9 +151,9 @@ def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
     child = start(hermetic)
     answer(child, "Profile 1/2", "2")
     answer(child, "Profile 2/2", "2")
-    answer(child, "Planning 1/4", "4")
-    answer(child, "Planning 2/4", "q")
-    child.expect_exact("Saved 3 of 9 answers")
+    answer(child, "Planning 1/4", "3")
+    answer(child, "Planning 2/4", "/q")
+    child.expect_exact("Saved 1 of 7 answers")
     child.expect(r"prepkit resume (\S+)")
     result_id = child.match.group(1)
     child.expect(pexpect.EOF)
@@ -156,17 +166,17 @@ def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
     child.expect_exact(result_id)
     child.expect_exact("Continue it?")
     child.sendline("")
-    answer(child, "Planning 2/4", "b")  # back crosses into what was answered before the quit
-    child.expect_exact("Answer [4 Fully in place]: ")
-    child.sendline("q")
+    answer(child, "Planning 2/4", "/b")  # back crosses into what was answered before the quit
+    child.expect_exact("Answer [3 Fully in place]: ")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     child.close()
 
     child = spawn(hermetic, "assess", DRILL, "--agency", "test town pd")
-    child.expect_exact("is in progress (3 of 9 answered")
+    child.expect_exact("is in progress (1 of 7 answered")
     child.sendline("y")
     for heading, line in [
-        ("Planning 2/4", "2"),
+        ("Planning 2/4", "1"),
         ("Planning 3/4", "1"),
         ("Planning 4/4", "1"),
         ("Training 1/3", "1"),
@@ -185,11 +195,11 @@ def test_kill_9_after_the_seventh_answer_loses_nothing(hermetic: Path) -> None:
     for heading, line in [
         ("Profile 1/2", "1"),
         ("Profile 2/2", "2"),
-        ("Planning 1/4", "3"),
-        ("Planning 2/4", "2"),
-        ("Planning 3/4", "2"),
-        ("Planning 4/4", "4"),
-        ("Schools 1/3", "1"),
+        ("Planning 1/4", "2"),
+        ("Planning 2/4", "1"),
+        ("Planning 3/4", "1"),
+        ("Planning 4/4", "3"),
+        ("Schools 1/3", "0"),
     ]:
         answer(child, heading, line)
     child.expect_exact("Schools 2/3")  # drawn only after the seventh answer was saved
@@ -200,13 +210,13 @@ def test_kill_9_after_the_seventh_answer_loses_nothing(hermetic: Path) -> None:
 
     listing = run_prepkit("resume")
     assert listing.returncode == 0, listing.stderr
-    assert "7 of 12 answered" in listing.stdout
+    assert "5 of 10 answered" in listing.stdout
     child = spawn(hermetic, "resume")
     child.expect_exact("Continue it?")
     child.sendline("y")
     child.expect_exact("Schools 2/3")
-    child.expect_exact("7/12 answered")
-    child.sendline("q")
+    child.expect_exact("5 of 10 answered")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     [result] = results(hermetic)
     assert list(result["answers"]) == [
@@ -225,23 +235,24 @@ def test_a_changed_profile_answer_changes_which_questions_are_asked(hermetic: Pa
     answer(child, "Profile 1/2", "yes")
     answer(child, "Profile 2/2", "2")
     for heading in ("Planning 1/4", "Planning 2/4", "Planning 3/4", "Planning 4/4"):
-        answer(child, heading, "2")
-    answer(child, "Schools 1/3", "4")
+        answer(child, heading, "1")
+    answer(child, "Schools 1/3", "3")
     child.expect_exact("Schools 2/3")
-    child.expect_exact("7/12 answered")
+    child.expect_exact("5 of 10 answered")
     for _ in range(6):
-        child.sendline("b")
+        child.sendline("/b")
         child.expect(r"Answer \[[^\]]*\]: ")
-    child.sendline("b")
+    child.sendline("/b")
     child.expect_exact("Profile 1/2")
     child.expect_exact("Answer [1 yes]: ")
     child.sendline("no")
+    child.expect_exact("This answer takes out 3 questions; 7 apply now.")  # said, not silently dropped
     child.expect_exact("Profile 2/2")
-    child.expect_exact("6/9 answered")  # the school questions no longer count
     for _ in range(5):
         child.sendline("")
     child.expect_exact("Training 1/3")  # schools are passed by
-    child.sendline("q")
+    child.expect_exact("4 of 7 answered")  # the school questions no longer count
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     [result] = results(hermetic)
     assert result["answers"]["schools-maps"]["value"] == 3  # kept while in progress, in case of a change back
@@ -252,7 +263,7 @@ def test_ctrl_c_saves_and_says_how_to_continue(hermetic: Path) -> None:
     answer(child, "Profile 1/2", "1")
     child.expect_exact("Profile 2/2")
     child.sendintr()
-    child.expect_exact("Interrupted. Saved 1 of")
+    child.expect_exact("Interrupted. Saved the profile answers given so far")
     child.expect_exact("prepkit resume")
     child.expect(pexpect.EOF)
     child.close()
@@ -269,7 +280,7 @@ def test_readable_at_60_columns(hermetic: Path) -> None:
     child.expect_exact("Planning 1/4")
     child.expect(r"Answer: ")
     screen = child.before
-    child.sendline("q")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     lines = [line for line in screen.replace("\r", "").split("\n") if line]
     assert max(len(line) for line in lines) <= 60
@@ -283,7 +294,7 @@ def test_a_store_that_cannot_be_written_is_reported_without_a_traceback(tmp_path
     answer(child, "Profile 1/2", "1")
     child.expect_exact("could not save the assessment")
     child.expect_exact("the next answer tries to save again")
-    answer(child, "Profile 2/2", "q")
+    answer(child, "Profile 2/2", "/q")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 3  # spec 6: the system refused
@@ -305,9 +316,13 @@ def test_rerun_from_previous_confirms_changes_and_carries(hermetic: Path, tmp_pa
     child.expect_exact("answers pre-filled")
     answer(child, "Profile 1/2", "")  # Enter: still true
     answer(child, "Profile 2/2", "")
-    answer(child, "Planning 1/4", "4")  # a change: now fully in place
+    child.expect_exact("Planning 1/4")
+    child.expect_exact("0 confirmed, 7 carried over, of 7")
+    answer(child, "", "3")  # a change: now fully in place
     answer(child, "Planning 2/4", "")
-    answer(child, "Planning 3/4", "q")  # stop: the rest stays carried, unseen
+    child.expect_exact("Planning 3/4")
+    child.expect_exact("2 confirmed, 5 carried over, of 7")  # confirmed is counted apart from carried
+    answer(child, "", "/q")  # stop: the rest stays carried, unseen
     child.expect(pexpect.EOF)
     child.close()
     [before, rerun] = sorted(results(hermetic), key=lambda r: str(r["created"]))
@@ -324,9 +339,11 @@ def test_rerun_from_previous_confirms_changes_and_carries(hermetic: Path, tmp_pa
         "training-command": "carried",
     }
     assert rerun["answers"]["planning-medical"]["note"] == "no agreement yet"
+    listing = run_prepkit("resume", "--store", str(hermetic))
+    assert "2 of 7 confirmed, 5 carried over" in listing.stdout
     child = spawn(hermetic, "resume", str(rerun["id"]))
     answer(child, "Planning 3/4", "")  # continues at the first answer not yet checked
-    answer(child, "Planning 4/4", "2")
+    answer(child, "Planning 4/4", "1")
     for heading in ("Training 1/3", "Training 2/3", "Training 3/3"):
         answer(child, heading, "")
     finish(child)
@@ -343,3 +360,202 @@ def test_rerun_from_previous_confirms_changes_and_carries(hermetic: Path, tmp_pa
         "training-joint": "reverified",
         "training-command": "reverified",
     }
+
+
+MINI = str(FIXTURES / "pack" / "mini.yaml")
+
+
+def test_keys_are_scale_values_and_every_answer_is_echoed(hermetic: Path) -> None:
+    """0 is Not in place; n on a yes/no/unsure profile question is 'no'; a yes/no question says so."""
+    child = spawn(hermetic, "assess", MINI, "--agency", "Keys PD", "--respondent", "")
+    child.expect_exact("It takes about")
+    child.expect_exact("continue later with prepkit resume")
+    child.expect_exact("0, 1, 2, 3")  # the intro explains the keys of the usual scale
+    answer(child, "Profile 1/1", "n")  # the start of "no": commands never shadow a label
+    child.expect_exact("-> 2 no")
+    child.expect_exact("2 questions apply to your agency: about 2 minutes")
+    answer(child, "Planning 1/2", "0")
+    child.expect_exact("-> 0 Not in place")
+    child.expect_exact("Planning 2/2")
+    child.expect_exact("The scale changes: Yes/No question (0 No, 1 Yes)")
+    child.expect(r"Answer: ")
+    child.sendline("2")  # no longer a silent Yes
+    child.expect_exact("'2' is not an answer here")
+    child.sendline("y")
+    child.expect_exact("-> 1 Yes")
+    child.expect_exact("Planning done: 33.3, Foundational.")
+    child.expect_exact("Review")
+    child.sendline("/q")
+    child.expect(pexpect.EOF)
+    [result] = results(hermetic)
+    assert result["answers"]["planning-policy"]["value"] == 0
+    assert result["answers"]["planning-review"]["value"] == 1
+    assert result["answers"]["has-schools"]["choice"] == "no"
+
+
+def test_jump_by_domain_name_and_search_word_and_undo(hermetic: Path) -> None:
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "yes")
+    answer(child, "Profile 2/2", "1")
+    answer(child, "Planning 1/4", "/o")
+    child.expect_exact("Outline")
+    child.expect_exact("Training")
+    child.expect_exact("Go to")
+    child.sendline("training")  # a domain by name: its questions, then back where we were
+    child.expect_exact("Training: 3 questions.")
+    answer(child, "Training 1/3", "1")
+    answer(child, "Training 2/3", "1")
+    answer(child, "Training 3/3", "1")
+    child.expect_exact("Training done:")
+    child.expect_exact("Planning 1/4")
+    child.expect(r"Answer: ")
+    child.sendline("/g floor plans")  # a search word
+    answer(child, "Schools 1/2", "2")
+    child.expect_exact("-> 2 Partially in place")
+    child.expect_exact("Planning 1/4")  # back where the jump started
+    child.expect(r"Answer: ")
+    child.sendline("/z")  # undo the last answer
+    child.expect_exact("Undone: 2 Partially in place; back to no answer.")
+    child.expect_exact("Schools 1/2")
+    child.expect(r"Answer: ")
+    child.sendline("/q")
+    child.expect(pexpect.EOF)
+    [result] = results(hermetic)
+    assert "schools-maps" not in result["answers"]
+    assert [result["answers"][q]["value"] for q in ("training-basic", "training-joint", "training-command")] == [
+        1,
+        1,
+        1,
+    ]
+
+
+def test_the_review_explains_levels_and_opens_an_item(hermetic: Path) -> None:
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "no")
+    answer(child, "Profile 2/2", "1")
+    for heading, line in [
+        ("Planning 1/4", "2"),  # critical, not fully in place: planning is held back
+        ("Planning 2/4", "1"),
+        ("Planning 3/4", "3"),
+        ("Planning 4/4", "3"),
+        ("Training 1/3", "3"),
+        ("Training 2/3", "/u"),
+        ("Training 3/3", "3"),
+    ]:
+        answer(child, heading, line)
+    child.expect_exact("Review")
+    child.expect_exact("Planning: 91.7, held at Developing (the score reaches Established): 1 critical item")
+    child.expect_exact("Is there a written active assailant policy?")
+    child.expect_exact("Don't know (1; /u goes through them):")
+    child.expect_exact("3.2")
+    child.expect_exact("Critical items not fully in place (1; /c goes through them):")
+    child.expect_exact("Your choice: ")
+    child.sendline("3.2")  # open any item by its number
+    answer(child, "Training 2/3", "2")
+    child.expect_exact("Review")  # and back to the review
+    child.expect_exact("Your choice: ")
+    child.sendline("c")  # each critical gap in turn
+    answer(child, "Planning 1/4", "3")
+    finish(child)
+    [result] = results(hermetic)
+    assert result["answers"]["training-joint"]["value"] == 2
+    assert result["answers"]["planning-policy"]["value"] == 3
+
+
+def _zone_past_midnight() -> tuple[str, dt.date]:
+    """A fixed-offset zone where it is early tomorrow (or late yesterday) compared with UTC, closest to
+    midnight: an evening session in the Americas, or a morning one in Asia, must keep its local date."""
+    now = dt.datetime.now(dt.UTC)
+    best: tuple[float, str, dt.date] | None = None
+    for hours in range(-12, 15):
+        local = now + dt.timedelta(hours=hours)
+        if local.date() == now.date():
+            continue
+        minutes = local.hour * 60 + local.minute
+        distance = min(minutes, 24 * 60 - minutes)
+        name = "Etc/GMT" + ("" if hours == 0 else f"{-hours:+d}")  # the Etc signs are the other way round
+        if best is None or distance < best[0]:
+            best = (distance, name, local.date())
+    assert best is not None
+    return best[1], best[2]
+
+
+def test_the_date_is_the_local_one_near_midnight(hermetic: Path) -> None:
+    zone, local_day = _zone_past_midnight()
+    child = spawn(hermetic, "assess", MINI, "--agency", "Night Shift PD", "--respondent", "", env={"TZ": zone})
+    answer(child, "Profile 1/1", "no")
+    answer(child, "Planning 1/2", "3")
+    answer(child, "Planning 2/2", "1")
+    finish(child)
+    [result] = results(hermetic)
+    assert result["date"] == local_day.isoformat() != dt.datetime.now(dt.UTC).date().isoformat()
+    assert result["timezone"] == zone
+    assert result["id"] == f"night-shift-pd-{local_day.isoformat()}"
+
+
+def test_resume_by_agency_name_and_a_clear_refusal_when_several_fit(hermetic: Path) -> None:
+    for agency in ("Riverbend County Sheriff's Office", "Riverside Police Department"):
+        child = spawn(hermetic, "assess", MINI, "--agency", agency, "--respondent", "")
+        answer(child, "Profile 1/1", "yes")
+        answer(child, "Planning 1/2", "/q")
+        child.expect(pexpect.EOF)
+        child.close()
+    ids = sorted(str(r["id"]) for r in results(hermetic))
+    today = dt.date.today().isoformat()
+    assert ids == [f"riverbend-sheriff-{today}", f"riverside-police-{today}"]
+    several = run_prepkit("resume", "river", "--store", str(hermetic))  # not a terminal: no question asked
+    assert several.returncode == 2
+    assert "'river' is the start of 2 results" in several.stderr
+    assert all(result_id in several.stderr for result_id in ids)
+    by_name = run_prepkit("resume", "riverbend county", "--store", str(hermetic))
+    assert by_name.returncode == 2 and "terminal" in by_name.stderr  # found by name; it asks in a terminal only
+    child = spawn(hermetic, "resume", "RIVERBEND")  # the start of a name, in any case
+    child.expect_exact("Continuing the assessment of Riverbend County Sheriff's Office")
+    answer(child, "Planning 1/2", "3")
+    child.expect_exact("Planning 2/2")
+    child.sendline("/q")
+    child.expect(pexpect.EOF)
+    child = spawn(hermetic, "resume", "river")  # in a terminal, it asks which one
+    child.expect_exact("2 results fit; newest first:")
+    child.expect_exact("Which one?")
+    child.sendline("2")
+    child.expect_exact("Continuing the assessment of Riverside Police Department")
+    child.sendline("/q")
+    child.expect(pexpect.EOF)
+
+
+def test_plain_shows_a_text_count_and_a_terminal_a_bar_with_the_count(hermetic: Path) -> None:
+    for env, bar in (({"TERM": "xterm"}, True), ({"TERM": "dumb"}, False)):
+        child = spawn(hermetic, "assess", MINI, "--agency", f"{env['TERM']} PD", "--respondent", "", env=env)
+        answer(child, "Profile 1/1", "no")
+        child.expect_exact("Domain 1 of 2 | ")
+        child.expect(r"Answer: ")
+        line = child.before.split("\n")[0]
+        assert "0 of 2 answered" in line
+        assert any(mark in line for mark in "█░#") is bar
+        child.sendline("/q")
+        child.expect(pexpect.EOF)
+        child.close()
+    child = spawn(hermetic, "resume", "xterm", "--plain", env={"TERM": "xterm"})
+    child.expect_exact("Domain 1 of 2 | 0 of 2 answered\r\n")
+    child.sendline("/q")
+    child.expect(pexpect.EOF)
+
+
+def test_help_at_24_rows_shows_the_question_again(hermetic: Path) -> None:
+    child = spawn(hermetic, "assess", DRILL, "--agency", "Rows PD", "--respondent", "", columns=60, rows=24)
+    answer(child, "Profile 1/2", "1")
+    answer(child, "Profile 2/2", "1")
+    answer(child, "Planning 1/4", "?")
+    child.expect_exact("signed policy")
+    child.expect(r"Answer: ")
+    after_help = child.before.replace("\r", "")
+    assert after_help.rstrip().endswith("/q quit")  # the question and its keys come last, above the prompt
+    assert "Is there a written active assailant policy?" in after_help.split("signed policy")[-1]
+    child.sendline("/o")
+    child.expect_exact("Go to")
+    outline = child.before.replace("\r", "")
+    assert max(len(line) for line in outline.split("\n")) <= 60
+    child.sendline("")
+    child.sendline("/q")
+    child.expect(pexpect.EOF)

@@ -29,10 +29,10 @@ def current_id(interview: Interview) -> str | None:
 def test_answers_by_number_label_and_unambiguous_start(drill: Questionnaire) -> None:
     iv = Interview(drill)
     assert current_id(iv) == "has-schools"
-    feed(iv, "YES", "50 or more", "4", "yes", "part")
+    feed(iv, "YES", "50 or more", "3", "yes", "part")
     assert iv.answers["has-schools"] == Answer(kind="choice", choice="yes")
     assert iv.answers["agency-size"] == Answer(kind="choice", choice="large")
-    assert iv.answers["planning-policy"] == Answer(kind="value", value=3)  # option 4 is value 3
+    assert iv.answers["planning-policy"] == Answer(kind="value", value=3)  # the key is the scale value
     assert iv.answers["planning-review"] == Answer(kind="value", value=1)
     assert iv.answers["planning-mutual-aid"] == Answer(kind="value", value=2)
     assert current_id(iv) == "planning-medical"
@@ -42,21 +42,21 @@ def test_invalid_input_re_asks_with_a_hint_and_changes_nothing(drill: Questionna
     iv = Interview(drill)
     feed(iv, "1", "1")
     before = dict(iv.answers)
-    for line in ("0", "5", "", "maybe", "p"):
+    for line in ("4", "5", "", "maybe", "p", "/x"):
         event = iv.handle(line)
         assert event.kind == "invalid", line
         assert current_id(iv) == "planning-policy"
     assert iv.answers == before
-    assert "Type 1-4" in iv.handle("9").message
+    assert "Type 0-3" in iv.handle("9").message
     ambiguous = iv.handle("p").message
-    assert "2 Planned" in ambiguous and "3 Partially in place" in ambiguous
+    assert "1 Planned" in ambiguous and "2 Partially in place" in ambiguous
 
 
 def test_na_asks_for_a_reason_which_becomes_the_note(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    feed(iv, "1", "1", "2")
+    feed(iv, "1", "1", "1")
     assert current_id(iv) == "planning-review"
-    assert iv.handle("n").kind == "input" and iv.mode is Mode.NA_REASON
+    assert iv.handle("/n").kind == "input" and iv.mode is Mode.NA_REASON
     cancelled = iv.handle("")
     assert cancelled.kind == "na-cancelled" and "planning-review" not in iv.answers
     assert current_id(iv) == "planning-review" and iv.mode is Mode.QUESTION
@@ -67,48 +67,48 @@ def test_na_asks_for_a_reason_which_becomes_the_note(drill: Questionnaire) -> No
 
 def test_na_is_refused_where_not_allowed_and_profile_needs_a_choice(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    for line in ("n", "u"):
+    for line in ("/n", "/u", "unknown"):
         assert iv.handle(line).kind == "invalid"
         assert current_id(iv) == "has-schools"
     feed(iv, "1", "1")
-    refused = iv.handle("n")
+    refused = iv.handle("/n")
     assert refused.kind == "invalid" and "not allowed" in refused.message
     assert iv.mode is Mode.QUESTION
-    assert iv.handle("u").kind == "answered"
+    assert iv.handle("/u").kind == "answered"
     assert iv.answers["planning-policy"] == Answer(kind="unknown")
 
 
 def test_back_shows_the_current_answer_and_enter_keeps_it(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    assert iv.handle("b").kind == "invalid"  # nothing before the first question
-    feed(iv, "1", "1", "3")
-    back = iv.handle("b")
+    assert iv.handle("/b").kind == "invalid"  # nothing before the first question
+    feed(iv, "1", "1", "2")
+    back = iv.handle("/b")
     assert back.kind == "back" and current_id(iv) == "planning-policy"
-    assert iv.answer_text(iv.item("planning-policy")) == "3 Partially in place"
+    assert iv.answer_text(iv.item("planning-policy")) == "2 Partially in place"
     kept = iv.handle("")
     assert kept.kind == "kept" and not kept.changed
     assert current_id(iv) == "planning-review"
-    feed(iv, "b", "4")
+    feed(iv, "/b", "3")
     assert iv.answers["planning-policy"] == Answer(kind="value", value=3)
     assert current_id(iv) == "planning-review"
 
 
 def test_skipped_questions_come_back_before_the_review(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    feed(iv, "2", "1", "s", "2", "s", "3", "4", "4")  # no schools: the training questions follow planning
+    feed(iv, "2", "1", "/s", "1", "/s", "2", "3", "3")  # no schools: the training questions follow planning
     assert iv.skipped == {"planning-policy", "planning-mutual-aid"}
     assert current_id(iv) == "training-command"
-    last = iv.handle("4")
+    last = iv.handle("3")
     assert last.kind == "answered" and "Back to the 2 questions" in last.message
     assert current_id(iv) == "planning-policy"
-    iv.handle("4")
+    iv.handle("3")
     assert current_id(iv) == "planning-mutual-aid"
-    assert iv.handle("s").kind == "skipped"
+    assert iv.handle("/s").kind == "skipped"
     assert iv.mode is Mode.REVIEW
     assert [item.id for item in iv.pending()] == ["planning-mutual-aid"]
-    assert "u marks them" in iv.handle("x").message
-    assert iv.handle("").kind == "revisit" and current_id(iv) == "planning-mutual-aid"
-    iv.handle("1")
+    assert "/mark marks" in iv.review_hint()
+    assert iv.handle("").kind == "jumped" and current_id(iv) == "planning-mutual-aid"
+    iv.handle("0")
     assert iv.mode is Mode.REVIEW and not iv.pending()
     assert iv.handle("").kind == "finished" and iv.mode is Mode.DONE
     assert score(drill, iv.final_answers()).complete
@@ -117,52 +117,54 @@ def test_skipped_questions_come_back_before_the_review(drill: Questionnaire) -> 
 def test_note_and_evidence_before_and_after_answering(drill: Questionnaire) -> None:
     iv = Interview(drill)
     feed(iv, "1", "1")
-    noted = feed(iv, "c", "draft only", "binder")[-1]
+    noted = feed(iv, "/c", "draft only", "binder")[-1]
     assert noted.kind == "noted" and not noted.changed  # kept until the answer exists
-    iv.handle("3")
+    iv.handle("2")
     assert iv.answers["planning-policy"] == Answer(kind="value", value=2, note="draft only", evidence="binder")
-    feed(iv, "b", "c", "", "-")  # Enter keeps the note, '-' clears the evidence
+    feed(iv, "/b", "/c", "", "-")  # Enter keeps the note, '-' clears the evidence
     assert iv.answers["planning-policy"].note == "draft only"
     assert iv.answers["planning-policy"].evidence is None
     assert current_id(iv) == "planning-policy"
-    feed(iv, "4")  # a changed answer keeps its note
+    feed(iv, "3")  # a changed answer keeps its note
     assert iv.answers["planning-policy"] == Answer(kind="value", value=3, note="draft only")
 
 
 def test_an_na_reason_does_not_outlive_the_na(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    feed(iv, "1", "1", "1", "n", "state does it", "b")
+    feed(iv, "1", "1", "0", "/n", "state does it", "/b")
     assert current_id(iv) == "planning-review"
-    feed(iv, "n", "")  # Enter keeps the existing reason
+    feed(iv, "/n", "")  # Enter keeps the existing reason
     assert iv.answers["planning-review"] == Answer(kind="na", note="state does it")
-    feed(iv, "b", "2")
+    feed(iv, "/b", "1")
     assert iv.answers["planning-review"] == Answer(kind="value", value=1)
 
 
 def test_quit_stops_and_keeps_every_answer(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    feed(iv, "1", "2", "3")
-    assert iv.handle("q").kind == "quit"
+    feed(iv, "1", "2", "2")
+    assert iv.handle("/q").kind == "quit"
     assert iv.mode is Mode.QUIT
     assert set(iv.saved_answers()) == {"has-schools", "agency-size", "planning-policy"}
 
 
 def test_changing_a_profile_answer_reapplies_skip_logic_without_losing_answers(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    feed(iv, "yes", "large", "4", "2", "4", "4", "3", "2", "1")
+    feed(iv, "yes", "large", "3", "1", "3", "3", "2", "1", "0")
     assert current_id(iv) == "training-basic"
-    assert iv.progress() == (9, 12)
+    assert iv.progress() == (7, 10)  # scored questions: the profile is counted on its own
     assert iv.section_position(iv.item("schools-liaison")) == (3, 3)
-    feed(iv, *["b"] * 9)
+    feed(iv, *["/b"] * 9)
     assert current_id(iv) == "has-schools"
-    iv.handle("no")
-    assert iv.progress() == (6, 9)  # the three school questions no longer apply ...
+    changed = iv.handle("no")
+    assert "takes out 3 questions; 7 apply now" in changed.message
+    assert iv.progress() == (4, 7)  # the three school questions no longer apply ...
     assert "schools-maps" in iv.answers  # ... but their answers are kept
     assert "schools-maps" not in iv.final_answers()
     feed(iv, "", "", "", "", "")  # agency size and planning, kept; schools are passed by
     assert current_id(iv) == "training-basic"
-    feed(iv, *["b"] * 6, "yes")
-    assert iv.progress() == (9, 12)
+    feed(iv, *["/b"] * 6)
+    assert "brings in 3 questions; 10 apply now" in iv.handle("yes").message
+    assert iv.progress() == (7, 10)
     assert iv.final_answers()["schools-liaison"] == Answer(kind="value", value=0)
 
 
@@ -174,7 +176,7 @@ def test_resuming_starts_after_the_last_answer_then_returns_to_the_gaps(drill: Q
     }
     iv = Interview(drill, answers)
     assert current_id(iv) == "planning-mutual-aid"
-    feed(iv, "1", "1", "1", "1", "1")
+    feed(iv, "0", "0", "0", "0", "0")
     assert current_id(iv) == "planning-policy"  # skipped before the interruption
     done = Interview(drill, {**answers, "planning-policy": Answer(kind="unknown")}, start="resume")
     assert current_id(done) == "planning-mutual-aid"
@@ -182,9 +184,9 @@ def test_resuming_starts_after_the_last_answer_then_returns_to_the_gaps(drill: Q
 
 def test_prefilled_answers_are_confirmed_with_enter(drill: Questionnaire) -> None:
     first = Interview(drill)
-    feed(first, "2", "1", "4", "2", "n", "not ours", "3", "u", "1", "2", "3")
+    feed(first, "2", "1", "3", "1", "/n", "not ours", "2", "/u", "0", "1")
     assert first.mode is Mode.REVIEW
-    again = Interview(drill, first.final_answers(), start="beginning")
+    again = Interview(drill, first.final_answers(), start="beginning", confirming=True)
     assert current_id(again) == "has-schools"
     events = feed(again, *[""] * 9)
     assert [e.kind for e in events] == ["kept"] * 9
@@ -195,12 +197,12 @@ def test_prefilled_answers_are_confirmed_with_enter(drill: Questionnaire) -> Non
 
 def test_review_marks_the_rest_unknown_but_never_a_profile_question(drill: Questionnaire) -> None:
     iv = Interview(drill)
-    feed(iv, "s", "1", "4", *["s"] * 6)  # first pass: the profile question and six more skipped
+    feed(iv, "/s", "1", "3", *["/s"] * 6)  # first pass: the profile question and six more skipped
     assert current_id(iv) == "has-schools"
-    feed(iv, *["s"] * 7)  # and skipped again on the way back
+    feed(iv, *["/s"] * 7)  # and skipped again on the way back
     assert iv.mode is Mode.REVIEW
     assert {item.id for item in iv.pending()} >= {"has-schools", "planning-review"}
-    event = iv.handle("u")
+    event = iv.handle("/mark")
     assert event.changed and "1 profile question still need" in event.message
     assert [item.id for item in iv.pending()] == ["has-schools"]
     assert iv.answers["training-command"] == Answer(kind="unknown")
@@ -214,31 +216,128 @@ def test_review_marks_the_rest_unknown_but_never_a_profile_question(drill: Quest
 def test_back_from_the_review_returns_to_the_last_question(drill: Questionnaire) -> None:
     q = load_questionnaire(PACK / "mini.yaml")
     iv = Interview(q)
-    feed(iv, "no", "4", "yes")
+    feed(iv, "no", "3", "yes")
     assert iv.mode is Mode.REVIEW
-    assert iv.handle("b").kind == "back"
+    assert iv.handle("/b").kind == "back"
     assert current_id(iv) == "planning-review"
-    assert iv.handle("q").kind == "quit"
+    assert iv.handle("").kind == "kept" and iv.mode is Mode.REVIEW  # Enter returns to the review
+    iv.handle("b")
+    assert iv.handle("/q").kind == "quit"
 
 
 def test_a_scored_answer_that_is_a_condition_changes_what_follows() -> None:
     q = load_questionnaire(PACK / "mini.yaml")  # schools-drills applies when schools-maps is 2 or Fully in place
     iv = Interview(q)
-    feed(iv, "yes", "4", "2", "4")
+    feed(iv, "yes", "3", "1", "3")
     assert current_id(iv) == "schools-drills"
-    assert iv.progress() == (4, 5)
-    feed(iv, "u")
+    assert iv.progress() == (3, 4)
+    feed(iv, "/u")
     assert iv.mode is Mode.REVIEW
-    feed(iv, "b", "b", "1")
-    assert iv.mode is Mode.REVIEW and iv.progress() == (4, 4)
+    event = feed(iv, "/b", "/b", "0")[-1]
+    assert "takes out 1 question; 3 apply now" in event.message
+    assert iv.mode is Mode.REVIEW and iv.progress() == (3, 3)
     assert "schools-drills" in iv.answers and "schools-drills" not in iv.final_answers()
 
 
 def test_skipping_the_last_question_goes_to_the_review_not_back_to_it() -> None:
     q = load_questionnaire(PACK / "mini.yaml")
     iv = Interview(q)
-    feed(iv, "yes", "4", "yes", "4")
+    feed(iv, "yes", "3", "yes", "3")
     assert current_id(iv) == "schools-drills"
-    assert iv.handle("s").kind == "skipped"
+    assert iv.handle("/s").kind == "skipped"
     assert iv.mode is Mode.REVIEW
     assert [item.id for item in iv.pending()] == ["schools-drills"]
+
+
+def test_keys_are_scale_values_and_never_shadow_a_label(drill: Questionnaire) -> None:
+    from prepkit.assess.interview import option_keys
+
+    assert option_keys([0, 1, 2, 3]) == ["0", "1", "2", "3"]
+    assert option_keys([0, 0.5, 1]) == ["1", "2", "3"]  # not whole numbers: positions
+    assert option_keys([0, 50, 100]) == ["1", "2", "3"]  # large values: positions
+    iv = Interview(drill)
+    assert iv.handle("n").kind == "answered"  # 'n' is the start of "no", not N/A
+    assert iv.answers["has-schools"] == Answer(kind="choice", choice="no")
+    feed(iv, "1")
+    assert [o.key for o in iv.options(iv.current)] == ["0", "1", "2", "3"]  # type: ignore[arg-type]
+    assert iv.handle("0").kind == "answered"
+    assert iv.answers["planning-policy"] == Answer(kind="value", value=0)
+    assert iv.scale_name(iv.current) == "Yes/No question"  # type: ignore[arg-type]
+    assert iv.scale_changed(iv.current)  # type: ignore[arg-type]
+    refused = iv.handle("2")  # a stray 2 on a yes/no question is refused, not saved as Yes
+    assert refused.kind == "invalid" and "Type 0-1" in refused.message
+    assert iv.handle("/x").kind == "invalid"
+
+
+def test_outline_jumps_by_number_name_and_search_word_then_returns(drill: Questionnaire) -> None:
+    iv = Interview(drill)
+    feed(iv, "yes", "large", "3")
+    assert current_id(iv) == "planning-review"
+    assert iv.handle("/o").kind == "outline" and iv.mode is Mode.OUTLINE
+    assert [s.number for s in iv.sections()] == [0, 1, 2, 3]
+    assert iv.handle("").kind == "back" and current_id(iv) == "planning-review"  # Enter returns
+    jumped = iv.handle("/g training")  # a domain by name: its questions in order, then back
+    assert jumped.kind == "jumped" and current_id(iv) == "training-basic"
+    feed(iv, "1", "1", "1")
+    assert current_id(iv) == "planning-review"
+    feed(iv, "/o", "2.2")  # a question by number
+    assert current_id(iv) == "schools-drills"
+    iv.handle("2")
+    assert current_id(iv) == "planning-review"
+    listed = iv.handle("/g policy")  # a word in several questions: listed to choose from
+    assert listed.kind == "invalid" and any(line.startswith("1.1") for line in listed.listing)
+    iv.handle("/g floor plans")
+    assert current_id(iv) == "schools-maps"
+
+
+def test_undo_puts_the_earlier_answer_back_and_asks_again(drill: Questionnaire) -> None:
+    iv = Interview(drill)
+    feed(iv, "yes", "large", "3", "1")
+    undone = iv.handle("/z")
+    assert undone.kind == "undone" and undone.changed and current_id(iv) == "planning-review"
+    assert "planning-review" not in iv.answers
+    feed(iv, "/b", "1", "/z")  # undo a change: the earlier answer returns
+    assert iv.answers["planning-policy"] == Answer(kind="value", value=3)
+    assert current_id(iv) == "planning-policy"
+
+
+def test_the_review_walks_the_unknown_and_critical_gaps_and_opens_any_item(drill: Questionnaire) -> None:
+    iv = Interview(drill)
+    feed(iv, "no", "small", "1", "/u", "3", "3", "3", "3", "3")
+    assert iv.mode is Mode.REVIEW
+    assert [i.id for i in iv.critical_gaps()] == ["planning-policy"]
+    assert iv.handle("c").kind == "jumped" and current_id(iv) == "planning-policy"
+    iv.handle("3")
+    assert iv.mode is Mode.REVIEW and not iv.critical_gaps()
+    assert iv.handle("u").kind == "jumped" and current_id(iv) == "planning-review"
+    iv.handle("1")
+    assert iv.mode is Mode.REVIEW
+    assert iv.handle("3.2").kind == "jumped" and current_id(iv) == "training-joint"  # open any item
+    iv.handle("2")
+    assert iv.mode is Mode.REVIEW
+    assert iv.handle("").kind == "finished"
+
+
+def test_a_rerun_counts_confirmed_apart_from_carried(drill: Questionnaire) -> None:
+    answers = {
+        "has-schools": Answer(kind="choice", choice="no"),
+        "agency-size": Answer(kind="choice", choice="small"),
+        "planning-policy": Answer(kind="value", value=1),
+        "planning-review": Answer(kind="value", value=1),
+    }
+    iv = Interview(drill, answers, start="beginning", confirming=True, checked={"planning-review"})
+    assert iv.rerun_progress() == (1, 1, 7)
+    feed(iv, "", "", "")
+    assert iv.rerun_progress() == (2, 0, 7)
+
+
+def test_back_then_enter_walks_forward_one_question_at_a_time(drill: Questionnaire) -> None:
+    iv = Interview(drill)
+    feed(iv, "no", "small", "3", "1", "2")
+    assert current_id(iv) == "planning-medical"
+    feed(iv, "/b", "/b")
+    assert current_id(iv) == "planning-review"
+    iv.handle("")
+    assert current_id(iv) == "planning-mutual-aid"  # not straight on to the first unanswered question
+    iv.handle("")
+    assert current_id(iv) == "planning-medical"

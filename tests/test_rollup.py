@@ -37,8 +37,8 @@ def save(
     store: Path, agency: str, raw: dict[str, Any], day: int, *, complete: bool = True, q: Questionnaire = MINI
 ) -> Result:
     result = new_result(q, agency, None, resolve_answers(q, raw), complete=complete, date=dt.date(2026, 1, day))
-    Store(store).save(result)
-    return result
+    saved, _ = Store(store).save_new(result)  # ids are agency and date: a second one that day gets '-2'
+    return saved
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_results_merged_into_a_team_result_are_left_out(tmp_path: Path) -> None:
             for i, m in enumerate(members)
         ]
     )
-    Store(store).save(team)
+    Store(store).save_new(team)
     rollup = build_rollup(collect([store]))
     assert (rollup.agencies, rollup.merged_sources) == (1, 3)
     assert rollup.movement.no_previous == 1  # a member's own result is not taken as the team's previous one

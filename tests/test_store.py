@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PACK
 from prepkit.content.models import Answer
 from prepkit.content.questionnaire import load_questionnaire
 from prepkit.errors import ContentError, UsageError
@@ -171,13 +172,18 @@ def test_a_bad_answer_in_a_format_0_file_is_reported_not_crashed(tmp_path: Path)
 
 
 def test_find_by_id_start_and_ambiguity(store: Store) -> None:
-    first, path = save_result(store, agency="Alpha")
-    save_result(store, agency="Beta")
+    first, path = save_result(store, agency="Alpha Police")
+    save_result(store, agency="Alphaville Police")
+    _, beta_path = save_result(store, agency="Beta Sheriff")
+    assert first.id == "alpha-police-2026-11-25"
     assert store.find(first.id) == path
-    unique = first.id[: first.id.index("alpha") + 5]
-    assert store.find(unique) == path
-    with pytest.raises(UsageError, match="start of 2 result ids"):
-        store.find(first.id[:8])
+    assert store.find("alpha-p") == path
+    with pytest.raises(UsageError, match="is the start of 2 results: alphaville-police-2026-11-25"):
+        store.find("alpha")
+    assert store.find("BETA sher") == beta_path  # an agency's name, any case
+    assert store.find("alpha", choose=lambda matches: 0) in (path, store.path_of("alphaville-police-2026-11-25"))
+    with pytest.raises(UsageError, match="names the agency of 2 results"):
+        store.find("Alpha")  # a capital is no id: the name matches both agencies
     with pytest.raises(UsageError, match="no result"):
         store.find("nothing-like-this")
     with pytest.raises(UsageError):
@@ -264,3 +270,30 @@ def test_an_edited_embedded_snapshot_is_checked_against_the_hash(store: Store) -
     proc = run_prepkit("score", result.id)
     assert proc.returncode == 1 and "does not match" in proc.stderr
     assert "Established" not in proc.stdout
+
+
+def test_ids_from_names_are_short_readable_and_transliterated() -> None:
+    import datetime as dt
+
+    from prepkit.results.model import agency_slug, new_result_id
+
+    day = dt.date(2026, 12, 1)
+    assert new_result_id("Riverbend County Sheriff's Office", day) == "riverbend-sheriff-2026-12-01"
+    assert agency_slug("Jérôme") == "jerome"
+    assert agency_slug("Ünïversity Police") == "university-police"
+    cyrillic = agency_slug("Полиция города")
+    assert cyrillic.startswith("cyrillic-") and cyrillic != agency_slug("Полиция области")
+    assert agency_slug("警察署").startswith("cjk-")
+    assert len(new_result_id("The Metropolitan Police Department of the District of Columbia", day)) <= 40
+
+
+def test_a_taken_id_gets_a_short_suffix(tmp_path: Path) -> None:
+    from prepkit.content.questionnaire import load_questionnaire
+    from prepkit.results.model import new_result
+
+    q = load_questionnaire(PACK / "mini.yaml")
+    store = Store(tmp_path / "store")
+    first, _ = store.save_new(new_result(q, "Test Town PD", None, {}, complete=False))
+    second, _ = store.save_new(new_result(q, "Test Town PD", None, {}, complete=False))
+    assert second.id == f"{first.id}-2"
+    assert first.timezone is not None  # recorded with every new result

@@ -120,6 +120,27 @@ def level_for(levels: list[Level], score: float, criticals_met: bool) -> Level:
     return best
 
 
+def held_back(q: Questionnaire, card: Scorecard, domain: str | None = None) -> tuple[Level, list[str]] | None:
+    """When the critical rule holds a score below the level it reaches (spec 3): (the level the score
+    alone reaches, the ids of the counted critical questions not fully in place). domain None: overall."""
+    if domain is None:
+        value, level = card.score, card.level
+    else:
+        found = next(d for d in card.domains if d.id == domain)
+        value, level = found.score, found.level
+    if value is None:
+        return None
+    reached = level_for(q.levels, value, True)
+    if reached.id == level:
+        return None
+    missing = [
+        s.id
+        for s in card.questions
+        if s.critical and s.counted and (s.credit or 0) < 1 and (domain is None or s.domain == domain)
+    ]
+    return reached, missing
+
+
 def answer_label(q: Questionnaire, question: Question, answer: Answer | None) -> str | None:
     if answer is None:
         return None

@@ -14,7 +14,7 @@ from prepkit.errors import ContentError, SystemRefusal
 from prepkit.gcpause import paused
 from prepkit.results.index import Header
 from prepkit.results.lock import ResultLock
-from prepkit.results.model import Provenance, Result, new_result, same_agency
+from prepkit.results.model import Provenance, Result, local_now, local_timezone, new_result, same_agency
 from prepkit.results.store import Store
 
 # Enough of a file to see its status; a result's status comes right after its id.
@@ -176,7 +176,8 @@ class Autosave:
     def save(
         self, answers: dict[str, Answer], *, complete: bool = False, provenance: dict[str, Provenance] | None = None
     ) -> Path:
-        """Save the answers; complete marks the assessment finished and dates it today."""
+        """Save the answers; complete marks the assessment finished and dates it today, in the local time zone
+        (recorded with it)."""
         update: dict[str, object] = {
             "answers": dict(answers),
             "updated": _now(),
@@ -185,7 +186,8 @@ class Autosave:
         if provenance is not None:
             update["provenance"] = provenance
         if complete:
-            update["date"] = _now().date()
+            update["date"] = local_now().date()
+            update["timezone"] = local_timezone()
         self.result = self.result.model_copy(update=update)
         if self.saved:
             self._claim()

@@ -1,26 +1,51 @@
 """The question loop as a pure state machine: what to ask next and what a typed line means.
 
 No terminal here. The CLI draws `Interview.current` and feeds every typed line to `handle`, so the whole
-flow (back, skip and return, N/A reasons, notes, live skip logic, review) is tested by feeding lines.
+flow (back, skip and return, N/A reasons, notes, live skip logic, outline, jumps, undo, review) is tested
+by feeding lines.
 
-Answers already given are the defaults: Enter keeps the current answer. That one rule serves going back
-(`b`), resuming, and rerunning from an earlier result with pre-filled answers.
+Keys (docs/interview.md): a scored answer's key is its scale value when every value of the scale is a
+small whole number (0..10), else its 1-based position; a profile choice's key is its position. A typed
+line that is a key or (the start of) a label is an answer, always: commands begin with `/` (`/n` N/A,
+`/u` don't know, `/b` back, `/s` skip, `/c` note, `/o` outline, `/g` go to, `/z` undo, `/q` quit), and
+`?`, `na`, `n/a` and `unknown` work alone when no label starts with them.
+
+Answers already given are the defaults: Enter keeps the current answer. That one rule serves going back,
+jumping, resuming, and rerunning from an earlier result with pre-filled answers.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
 
 from prepkit.content.applicability import applicability, conditions_of
-from prepkit.content.models import Answer, Domain, ProfileQuestion, Question, Questionnaire
+from prepkit.content.models import Answer, Domain, ProfileQuestion, Question, Questionnaire, ScaleOption
 from prepkit.scoring import answer_label
 
 PROFILE_TITLE = "Profile"
-NA_KEYS = frozenset({"n", "na", "n/a"})
-UNKNOWN_KEYS = frozenset({"u", "unknown"})
+SECONDS_PER_QUESTION = 40  # an estimate for reading, thinking and typing a key; notes and help take longer
+LARGEST_KEY_VALUE = 10  # scale values up to this (whole, not negative) are typed as they are
+PREFIX = "/"
+# Commands, typed after PREFIX; the bare words in BARE work too when no label starts with them.
+COMMANDS: dict[str, str] = {
+    "n": "na", "na": "na", "n/a": "na",
+    "u": "unknown", "unknown": "unknown", "dk": "unknown",
+    "b": "back", "back": "back",
+    "s": "skip", "skip": "skip",
+    "c": "note", "note": "note",
+    "q": "quit", "quit": "quit",
+    "o": "outline", "outline": "outline",
+    "g": "go", "go": "go",
+    "z": "undo", "undo": "undo",
+    "?": "help", "h": "help", "help": "help",
+}  # fmt: skip
+BARE = {"?": "help", "na": "na", "n/a": "na", "unknown": "unknown"}
+SEARCH_SHOWN = 8  # matches of a search word listed to choose from
 
 
 @dataclass(frozen=True)
@@ -63,7 +88,8 @@ class Mode(StrEnum):
     NA_REASON = "na-reason"  # `n` was typed: the next line is why the question does not apply
     NOTE = "note"  # `c` was typed: the next line is the note ...
     EVIDENCE = "evidence"  # ... and the one after it the evidence
-    REVIEW = "review"  # every question was visited: scores, what is left, save
+    OUTLINE = "outline"  # the outline is shown: the next line names where to go, Enter returns
+    REVIEW = "review"  # every question was visited: the outline with scores, gaps to open, save
     DONE = "done"  # finished: save as complete
     QUIT = "quit"  # save as in progress and stop
 
@@ -80,6 +106,9 @@ EventKind = Literal[
     "na-cancelled",
     "revisit",
     "review",
+    "outline",
+    "jumped",
+    "undone",
     "finished",
     "quit",
 ]
@@ -94,6 +123,44 @@ class Event:
     message: str = ""
     changed: bool = False
     previous: Answer | None = None  # the answer it replaced, for "answered"
+    listing: tuple[str, ...] = ()  # lines to show under the message, e.g. the questions a search found
+
+
+@dataclass(frozen=True)
+class Section:
+    """The profile (number 0) or a domain (1..n, questionnaire order) with what its items stand at."""
+
+    number: int
+    title: str
+    domain: Domain | None
+    items: list[Item]  # the items that apply, in order
+    answered: int = 0
+    skipped: int = 0
+    unknown: int = 0
+    critical_gaps: list[Item] = field(default_factory=list)  # counted critical items not fully in place
+
+
+@dataclass
+class _Step:
+    """What undo needs to put one answer back: the item, the answer before, and where the flow was."""
+
+    index: int
+    before: Answer | None
+    route: list[int]
+    back_to: int | Literal["review"] | None
+    revisiting: bool
+
+
+def option_keys(values: list[float]) -> list[str]:
+    """The keys of a scale: the values themselves when all are whole numbers 0..10, else positions 1..n."""
+    if all(float(v).is_integer() and 0 <= v <= LARGEST_KEY_VALUE for v in values):
+        return [str(int(v)) for v in values]
+    return [str(n) for n in range(1, len(values) + 1)]
+
+
+def minutes_for(questions: int) -> int:
+    """About how long questions take to answer, in whole minutes (at least 1)."""
+    return max(1, math.ceil(questions * SECONDS_PER_QUESTION / 60))
 
 
 class Interview:
@@ -104,23 +171,30 @@ class Interview:
         *,
         start: Literal["resume", "beginning"] = "resume",
         confirming: bool = False,
+        checked: Iterable[str] = (),
     ) -> None:
-        """confirming: a rerun of pre-filled answers, where Enter on one is a check worth saving."""
+        """confirming: a rerun of pre-filled answers, where Enter on one is a check worth saving;
+        checked: the answers of such a rerun that an earlier session already confirmed or changed."""
         self.q = q
         self.confirming = confirming
         self.seen: set[str] = set()  # questions answered or confirmed in this session
+        self.checked: set[str] = set(checked)
         self.items: list[Item] = [Item(i, p, None) for i, p in enumerate(q.profile)]
         self.items += [
             Item(len(self.items) + i, question, domain) for i, (domain, question) in enumerate(q.questions())
         ]
         self._by_id = {item.id: item for item in self.items}
+        self._section_of = {id(domain): n for n, domain in enumerate(q.domains, 1)}
         # Answers to questions that stopped applying stay here, so changing a profile answer back restores them.
         self.answers: dict[str, Answer] = dict(answers or {})
         self.skipped: set[str] = set()
-        self.history: list[int] = []
         self.revisiting = False
         self.mode = Mode.QUESTION
         self.position: int | None = None
+        self.route: list[int] = []  # items to visit next after a jump (a domain's, or the review's gaps)
+        self.back_to: int | Literal["review"] | None = None  # where a jump returns once its route is done
+        self._undo: list[_Step] = []
+        self._outline_from: int | None = None
         self._drafts: dict[str, tuple[str | None, str | None]] = {}  # note/evidence typed before answering
         self._pending_note: str | None = None
         # Only an answer to a question that others depend on can change what applies; the rest keeps
@@ -132,7 +206,6 @@ class Interview:
     def _set_applies(self, applies: dict[str, bool]) -> None:
         self._applies = applies
         self._applicable = [item for item in self.items if applies[item.id]]
-        self._answered = sum(item.id in self.answers for item in self._applicable)
         self._section_count: dict[int, int] = {}
         self._section_number: dict[int, int] = {}
         for item in self._applicable:
@@ -155,13 +228,44 @@ class Interview:
                 Option(str(n), c.display, None, Answer(kind="choice", choice=c.id))
                 for n, c in enumerate(question.choices, 1)
             ]
+        scale = self.q.scale_of(question)
+        keys = option_keys([o.value for o in scale])
         return [
-            Option(str(n), o.label, o.description, Answer(kind="value", value=o.value))
-            for n, o in enumerate(self.q.scale_of(question), 1)
+            Option(key, o.label, o.description, Answer(kind="value", value=o.value))
+            for key, o in zip(keys, scale, strict=True)
         ]
 
+    def scale_of(self, item: Item) -> list[ScaleOption] | None:
+        return self.q.scale_of(item.question) if isinstance(item.question, Question) else None
+
+    def scale_name(self, item: Item) -> str | None:
+        """How the header names a scale other than the questionnaire's usual one, e.g. 'Yes/No question'."""
+        if not isinstance(item.question, Question):
+            return None
+        name = item.question.scale or self.q.default_scale or next(iter(self.q.scales))
+        usual = self.q.default_scale or next(iter(self.q.scales))
+        if name == usual:
+            return None
+        labels = [o.label.strip() for o in self.q.scales[name]]
+        if sorted(label.casefold() for label in labels) == ["no", "yes"]:
+            return "Yes/No question"
+        if len(labels) <= 3:
+            return "/".join(labels) + " question"
+        return f"{name.replace('-', ' ').capitalize()} scale ({len(labels)} answers)"
+
+    def scale_changed(self, item: Item) -> bool:
+        """Whether item's scale differs from the applicable scored question before it."""
+        if not isinstance(item.question, Question):
+            return False
+        before = [i for i in self.applicable() if i.index < item.index and isinstance(i.question, Question)]
+        if not before:
+            return False
+        previous = before[-1].question
+        assert isinstance(previous, Question)
+        return self.q.scale_of(previous) is not self.q.scale_of(item.question)
+
     def answer_text(self, item: Item, answer: Answer | None = None) -> str | None:
-        """An answer as shown: '3 Partially in place', 'N/A', "don't know", or None."""
+        """An answer as shown: '2 Partially in place', 'N/A', "don't know", or None."""
         answer = self.answers.get(item.id) if answer is None else answer
         if answer is None:
             return None
@@ -189,18 +293,94 @@ class Interview:
     def applicable(self) -> list[Item]:
         return list(self._applicable)
 
+    def applies(self, item: Item) -> bool:
+        return self._applies[item.id]
+
     def pending(self) -> list[Item]:
         """Applicable questions without an answer: skipped, or never reached."""
         return [item for item in self.applicable() if item.id not in self.answers]
 
     def progress(self) -> tuple[int, int]:
-        """(answered, applicable) over every applicable question, profile included."""
-        return self._answered, len(self._applicable)
+        """(answered, applicable) over the scored questions that apply (the profile is counted on its own)."""
+        scored = [item for item in self._applicable if not item.is_profile]  # as content.applicability.answered_count
+        return sum(item.id in self.answers for item in scored), len(scored)
+
+    def rerun_progress(self) -> tuple[int, int, int]:
+        """In a rerun: (confirmed or changed, carried over and not yet seen, applicable)."""
+        applicable = [item for item in self.applicable() if not item.is_profile]
+        answered = [item.id for item in applicable if item.id in self.answers]
+        confirmed = sum(qid in self.seen or qid in self.checked for qid in answered)
+        return confirmed, len(answered) - confirmed, len(applicable)
+
+    def profile_done(self) -> bool:
+        return all(item.id in self.answers for item in self.applicable() if item.is_profile)
+
+    def scored_count(self) -> int:
+        """The scored questions that apply (the profile aside)."""
+        return sum(not item.is_profile for item in self.applicable())
+
+    def section_number(self, item: Item) -> int:
+        """0 for the profile, else the domain's number in questionnaire order (as in the outline)."""
+        return 0 if item.domain is None else self._section_of[id(item.domain)]
 
     def section_position(self, item: Item) -> tuple[int, int]:
         """(number, count) of item among the applicable questions of its section, e.g. Planning 3/12."""
         count = self._section_count.get(id(item.domain), 0)
         return self._section_number.get(item.index, count + 1), count
+
+    def reference(self, item: Item) -> str:
+        """How to name item in /g: section.number, e.g. '6.3'."""
+        return f"{self.section_number(item)}.{self.section_position(item)[0]}"
+
+    def sections(self) -> list[Section]:
+        """The profile and every domain with its counts: what the outline and the review show."""
+        applicable = self.applicable()
+        result = []
+        for number, (title, domain) in enumerate([(PROFILE_TITLE, None), *((d.title, d) for d in self.q.domains)]):
+            if domain is None and not self.q.profile:
+                continue
+            items = [i for i in applicable if i.domain is domain]
+            answers = [self.answers.get(i.id) for i in items]
+            result.append(
+                Section(
+                    number=number,
+                    title=title,
+                    domain=domain,
+                    items=items,
+                    answered=sum(a is not None for a in answers),
+                    skipped=sum(i.id in self.skipped and i.id not in self.answers for i in items),
+                    unknown=sum(a is not None and a.kind == "unknown" for a in answers),
+                    critical_gaps=[i for i in items if self.is_critical_gap(i)],
+                )
+            )
+        return result
+
+    def is_critical_gap(self, item: Item) -> bool:
+        """A critical question that applies, answered below full credit or don't know (unanswered ones are
+        listed as unanswered)."""
+        question = item.question
+        if not isinstance(question, Question) or not question.critical or not self._applies[item.id]:
+            return False
+        answer = self.answers.get(item.id)
+        if answer is None:
+            return False
+        if answer.kind == "unknown":
+            return True
+        if answer.kind != "value" or answer.value is None:
+            return False
+        return float(answer.value) < max(o.value for o in self.q.scale_of(question))
+
+    def unknown_items(self) -> list[Item]:
+        return [i for i in self.applicable() if (a := self.answers.get(i.id)) is not None and a.kind == "unknown"]
+
+    def critical_gaps(self) -> list[Item]:
+        return [i for i in self.applicable() if self.is_critical_gap(i)]
+
+    def ends_section(self, item: Item) -> bool:
+        """Whether item is the last applicable question of its domain (profile excluded)."""
+        if item.domain is None or not self._applies[item.id]:
+            return False
+        return not any(i.domain is item.domain and i.index > item.index for i in self.applicable())
 
     def saved_answers(self) -> dict[str, Answer]:
         """Every answer given, in questionnaire order: what an in-progress result keeps."""
@@ -214,12 +394,12 @@ class Interview:
         return {qid: answer for qid, answer in self.saved_answers().items() if self._applies[qid]}
 
     def hint(self, item: Item) -> str:
-        count = len(self.options(item))
-        allowed = f"Type 1-{count} or a label"
+        keys = [o.key for o in self.options(item)]
+        allowed = f"Type {keys[0]}-{keys[-1]} or the start of an answer"
         if item.is_profile:
-            return f"{allowed}; ? help, b back, s skip, q save and quit."
-        na = "n N/A, " if item.na_allowed else ""
-        return f"{allowed}; {na}u don't know, ? help, b back, s skip, c note, q save and quit."
+            return f"{allowed}; ? help, /b back, /s skip, /o outline, /q save and quit."
+        na = "/n N/A, " if item.na_allowed else ""
+        return f"{allowed}; {na}/u don't know, ? help, /b back, /s skip, /o outline, /q save and quit."
 
     def go_to(self, question_id: str) -> None:
         """Continue at question_id (when it applies), e.g. the first pre-filled answer not yet checked."""
@@ -245,61 +425,88 @@ class Interview:
             return self._on_na_reason(text)
         if self.mode in (Mode.NOTE, Mode.EVIDENCE):
             return self._on_note(text)
+        if self.mode is Mode.OUTLINE:
+            return self._on_outline(text)
         if self.mode is Mode.REVIEW:
             return self._on_review(text)
         return Event("invalid", message="The assessment is over.")
 
+    def command_of(self, item: Item | None, text: str) -> tuple[str, str] | None:
+        """(command, argument) when text is a command here; None when it is (or starts) an answer."""
+        key = text.casefold()
+        if item is not None and self._match(item, key):
+            return None  # an answer always wins: commands never shadow a label
+        if key.startswith(PREFIX):
+            word, _, argument = key[len(PREFIX) :].strip().partition(" ")
+            argument = text[len(PREFIX) :].strip()[len(word) :].strip()
+            return (COMMANDS[word], argument) if word in COMMANDS else ("unknown-command", word)
+        if key in BARE:
+            return BARE[key], ""
+        return None
+
     def _on_question(self, text: str) -> Event:
         item = self.current
         assert item is not None
-        key = text.casefold()
         existing = self.answers.get(item.id)
-        if key == "":
+        if text == "":
             if existing is None:
                 return Event("invalid", item.id, self.hint(item))
-            self._leave(item)
             return self._advance(item, Event("kept", item.id))
-        if key == "?":
+        command = self.command_of(item, text)
+        if command is None:
+            matches = self._match(item, text.casefold())
+            if len(matches) == 1:
+                return self._record(item, matches[0].answer)
+            if matches:
+                labels = ", ".join(f"{o.key} {o.label}" for o in matches)
+                return Event("invalid", item.id, f"'{text}' could be {labels}; type more of it or the key.")
+            return Event("invalid", item.id, f"'{text}' is not an answer here. {self.hint(item)}")
+        name, argument = command
+        if name == "help":
             return Event("help", item.id)
-        if key == "b":
+        if name == "back":
             return self._back()
-        if key == "s":
+        if name == "skip":
             self.skipped.add(item.id)
-            self._leave(item)
             return self._advance(item, Event("skipped", item.id))
-        if key == "c":
+        if name == "note":
             self.mode = Mode.NOTE
             return Event("input", item.id)
-        if key == "q":
+        if name == "quit":
             self.mode = Mode.QUIT
             return Event("quit", item.id)
-        if key in NA_KEYS or key in UNKNOWN_KEYS:
-            if item.is_profile:
-                return Event(
-                    "invalid",
-                    item.id,
-                    "This question decides which questions apply: choose one of its answers. " + self.hint(item),
-                )
-            if key in UNKNOWN_KEYS:
-                return self._record(item, Answer(kind="unknown"))
-            if not item.na_allowed:
-                return Event(
-                    "invalid",
-                    item.id,
-                    "N/A is not allowed here: this question applies to every agency. " + self.hint(item),
-                )
-            self.mode = Mode.NA_REASON
-            return Event("input", item.id)
-        matches = self._match(item, key)
-        if len(matches) == 1:
-            return self._record(item, matches[0].answer)
-        if matches:
-            labels = ", ".join(f"{o.key} {o.label}" for o in matches)
-            return Event("invalid", item.id, f"'{text}' could be {labels}; type more of it or the number.")
-        return Event("invalid", item.id, f"'{text}' is not an answer here. {self.hint(item)}")
+        if name == "outline":
+            return self._open_outline(argument)
+        if name == "go":
+            return self.jump(argument) if argument else self._open_outline("")
+        if name == "undo":
+            return self.undo()
+        if name in ("na", "unknown"):
+            return self._na_or_unknown(item, name)
+        return Event("invalid", item.id, f"'/{argument}' is not a command. {self.hint(item)}")
+
+    def _na_or_unknown(self, item: Item, name: str) -> Event:
+        if item.is_profile:
+            return Event(
+                "invalid",
+                item.id,
+                "This question decides which questions apply: choose one of its answers. " + self.hint(item),
+            )
+        if name == "unknown":
+            return self._record(item, Answer(kind="unknown"))
+        if not item.na_allowed:
+            return Event(
+                "invalid",
+                item.id,
+                "N/A is not allowed here: this question applies to every agency. " + self.hint(item),
+            )
+        self.mode = Mode.NA_REASON
+        return Event("input", item.id)
 
     def _match(self, item: Item, key: str) -> list[Option]:
-        """The options that key names: by number, by label or choice id, else by an unambiguous start."""
+        """The options that key names: by key, by label or choice id, else by an unambiguous start."""
+        if not key:
+            return []
         options = self.options(item)
         exact = [o for o in options if key in (o.key, o.label.casefold(), (o.answer.choice or "").casefold())]
         if exact:
@@ -313,7 +520,6 @@ class Interview:
         existing = self.answers.get(item.id)
         if not text:
             if existing is not None and existing.kind == "na" and existing.note:
-                self._leave(item)
                 return self._advance(item, Event("kept", item.id))
             return Event("na-cancelled", item.id, "N/A needs a reason; not answered.")
         return self._record(item, Answer(kind="na", note=text))
@@ -340,54 +546,225 @@ class Interview:
         self.answers[item.id] = existing.model_copy(update={"note": new[0], "evidence": new[1]})
         return Event("noted", item.id, "Note and evidence saved with your answer.", changed=True)
 
+    # ----- outline, jumps, undo -----
+
+    def _open_outline(self, argument: str) -> Event:
+        if argument:
+            return self.jump(argument)
+        self._outline_from = self.position
+        self.mode = Mode.OUTLINE
+        return Event("outline")
+
+    def _on_outline(self, text: str) -> Event:
+        key = text.casefold().lstrip(PREFIX)
+        if key == "":
+            self._go(self._outline_from)
+            return Event("back", self.current.id if self.current else None)
+        if key in ("q", "quit"):
+            self.mode = Mode.QUIT
+            return Event("quit")
+        if key in ("z", "undo"):
+            return self.undo()
+        if key in ("b", "back"):
+            self._go(self._outline_from)
+            return self._back()
+        event = self.jump(text.lstrip(PREFIX).removeprefix("g ").removeprefix("go "))
+        if event.kind != "jumped":
+            self.mode = Mode.OUTLINE  # stay on the outline and try again
+        return event
+
+    def locate(self, target: str) -> tuple[list[Item], str, tuple[str, ...]]:
+        """What target names: (items to visit, a message, lines to list).
+
+        A number is a section (0 the profile, 1.. the domains), 'N.M' the M-th question of section N;
+        a word is a domain whose title (a word of it) starts with it, else a search of the question texts
+        for every word given. Several matches: no items, the matches listed to choose from.
+        """
+        text = target.strip().casefold()
+        sections = {s.number: s for s in self.sections()}
+        numbered = re.fullmatch(r"(\d+)(?:\.(\d+))?", text)
+        if numbered:
+            section = sections.get(int(numbered.group(1)))
+            if section is None or not section.items:
+                return [], f"There is no section {numbered.group(1)} with questions that apply; /o shows them.", ()
+            if numbered.group(2) is None:
+                return section.items, f"{section.title}: {len(section.items)} questions.", ()
+            number = int(numbered.group(2))
+            if not 1 <= number <= len(section.items):
+                return (
+                    [],
+                    f"{section.title} has questions {section.number}.1 to {section.number}.{len(section.items)}.",
+                    (),
+                )
+            return [section.items[number - 1]], "", ()
+        if not text:
+            return [], "Name a section by its number or name, a question by its number (6.3), or a search word.", ()
+        named = [
+            s
+            for s in sections.values()
+            if s.items
+            and (
+                s.title.casefold().startswith(text)
+                or any(w.startswith(text) for w in re.split(r"[^\w]+", s.title.casefold()) if len(text) >= 3)
+                or (s.domain is not None and s.domain.id == text)
+            )
+        ]
+        if len(named) == 1:
+            return named[0].items, f"{named[0].title}: {len(named[0].items)} questions.", ()
+        how = "type /g and the number of one" if self.mode is Mode.QUESTION else "type the number of one"
+        if len(named) > 1:
+            shown = tuple(f"{s.number}  {s.title}" for s in named)
+            return [], f"'{target}' names {len(named)} sections; {how}:", shown
+        words = text.split()
+        found = [
+            item for item in self.applicable() if all(w in f"{item.question.text} {item.id}".casefold() for w in words)
+        ]
+        if len(found) == 1:
+            return found, "", ()
+        if not found:
+            return [], f"No question that applies mentions '{target}'.", ()
+        shown = tuple(f"{self.reference(i)}  {i.question.text}" for i in found[:SEARCH_SHOWN])
+        more = f" (the first {SEARCH_SHOWN} shown)" if len(found) > SEARCH_SHOWN else ""
+        return [], f"{len(found)} questions mention '{target}'{more}; {how}:", shown
+
+    def jump(self, target: str, *, back_to: int | Literal["review"] | None = None) -> Event:
+        """Go to what target names; after it (or after every question of a section) return to where we were."""
+        items, message, listing = self.locate(target)
+        if not items:
+            return Event("invalid", self.current.id if self.current else None, message, listing=listing)
+        return self.visit(items, message, back_to=back_to)
+
+    def visit(self, items: list[Item], message: str = "", *, back_to: int | Literal["review"] | None = None) -> Event:
+        """Visit items in order, then return (to the question we were at, or the review)."""
+        if not items:
+            return Event("invalid", message="Nothing to visit.")
+        if self.back_to is None:  # a jump inside a jump returns to where the first one started
+            if back_to is not None:
+                self.back_to = back_to
+            elif self.mode is Mode.REVIEW or (self.mode is Mode.OUTLINE and self._outline_from is None):
+                self.back_to = "review"
+            else:
+                where = self.position if self.mode is not Mode.OUTLINE else self._outline_from
+                self.back_to = where
+        self.route = [i.index for i in items[1:]]
+        self._go(items[0].index)
+        return Event("jumped", items[0].id, message)
+
+    def undo(self) -> Event:
+        """Take back the last answer given: the one before it returns (or none), and it is asked again."""
+        if not self._undo:
+            return Event("invalid", self.current.id if self.current else None, "There is no answer to undo.")
+        step = self._undo.pop()
+        item = self.items[step.index]
+        taken = self.answer_text(item) or "no answer"
+        if step.before is None:
+            self.answers.pop(item.id, None)
+        else:
+            self.answers[item.id] = step.before
+        self._set_applies(applicability(self.q, self.answers))
+        self.route, self.back_to, self.revisiting = list(step.route), step.back_to, step.revisiting
+        self.mode = Mode.QUESTION
+        self._go(item.index)
+        restored = self.answer_text(item) or "no answer"
+        return Event("undone", item.id, f"Undone: {taken}; back to {restored}.", changed=True)
+
+    # ----- the review -----
+
     def _on_review(self, text: str) -> Event:
-        key = text.casefold()
+        key = text.casefold().lstrip(PREFIX)
         pending = self.pending()
         if key == "":
             if not pending:
                 self.mode = Mode.DONE
                 return Event("finished")
-            self.revisiting = True
-            self._go(pending[0].index)
-            return Event("revisit", message=_revisit_message(len(pending)))
-        if key == "b":
+            return self.visit(pending, _revisit_message(len(pending)), back_to="review")
+        if key in ("b", "back"):
             return self._back()
-        if key == "q":
+        if key in ("q", "quit"):
             self.mode = Mode.QUIT
             return Event("quit")
-        if key in UNKNOWN_KEYS and pending:
-            scored = [item for item in pending if not item.is_profile]
-            for item in scored:
-                self.answers[item.id] = self._with_notes(item, Answer(kind="unknown"), None)
-            self._set_applies(applicability(self.q, self.answers))
-            left = len(self.pending())
-            message = f"{_count(len(scored), 'question')} marked don't know."
-            if left:
-                message += f" {_count(left, 'profile question')} still need an answer."
-            return Event("review", message=message, changed=bool(scored))
-        return Event("invalid", message=self.review_hint())
+        if key in ("z", "undo"):
+            return self.undo()
+        if key in ("o", "outline", "?", "h", "help"):
+            return Event("review")
+        walks = {
+            "s": (pending, "unanswered"),
+            "skipped": (pending, "unanswered"),
+            "u": (self.unknown_items(), "don't know"),
+            "unknown": (self.unknown_items(), "don't know"),
+            "c": (self.critical_gaps(), "critical items not fully in place"),
+            "critical": (self.critical_gaps(), "critical items not fully in place"),
+        }
+        if key in walks:
+            items, what = walks[key]
+            if not items:
+                return Event("invalid", message=f"No {what} questions.")
+            return self.visit(
+                items, f"{what.capitalize()}: {_count(len(items), 'question')}, one after another.", back_to="review"
+            )
+        if key == "mark":
+            return self._mark_unknown(pending)
+        return self.jump(text.lstrip(PREFIX), back_to="review")
+
+    def _mark_unknown(self, pending: list[Item]) -> Event:
+        scored = [item for item in pending if not item.is_profile]
+        if not scored:
+            return Event("invalid", message="No unanswered question to mark.")
+        for item in scored:
+            self.answers[item.id] = self._with_notes(item, Answer(kind="unknown"), None)
+        self._set_applies(applicability(self.q, self.answers))
+        left = len(self.pending())
+        message = f"{_count(len(scored), 'question')} marked don't know."
+        if left:
+            message += f" {_count(left, 'profile question')} still need an answer."
+        return Event("review", message=message, changed=True)
 
     def quit(self) -> None:
         """Stop here (input ended); the answers so far are kept as in progress."""
         self.mode = Mode.QUIT
 
     def review_hint(self) -> str:
+        walk = "/s each unanswered, /u each don't know, /c each critical gap"
+        open_ = "a number (6 or 6.3), a section's name or a search word opens it"
         if self.pending():
-            return "Enter answers the unanswered questions; u marks them don't know; b back; q save and quit."
-        return "Enter saves the finished assessment; b goes back to change answers; q saves and quits."
+            return (
+                f"Enter answers the unanswered questions; {walk}; {open_}; /mark marks the unanswered "
+                "don't know; /b back; /q save and quit."
+            )
+        return f"Enter saves the finished assessment; {open_}; {walk}; /z undo; /q save and quit."
 
     # ----- moving around -----
 
     def _record(self, item: Item, answer: Answer) -> Event:
         previous = self.answers.get(item.id)
+        self._undo.append(_Step(item.index, previous, list(self.route), self.back_to, self.revisiting))
+        profile_was_done = self.profile_done()
         self.answers[item.id] = self._with_notes(item, answer, previous)
         self.skipped.discard(item.id)
-        if item.id in self._condition_refs:  # scored answers can be conditions too
+        before: set[str] = set()
+        after: set[str] = set()
+        if item.id in self._condition_refs:  # only an answer others depend on can change what applies
+            before = {i.id for i in self._applicable if not i.is_profile}
             self._set_applies(applicability(self.q, self.answers))
-        elif previous is None and self._applies[item.id]:
-            self._answered += 1
-        self._leave(item)
-        return self._advance(item, Event("answered", item.id, changed=True, previous=previous))
+            after = {i.id for i in self._applicable if not i.is_profile}
+        message = ""
+        if not profile_was_done and self.profile_done() and not self.confirming:
+            after = {i.id for i in self._applicable if not i.is_profile}
+            n = len(after)
+            message = (
+                f"{_count(n, 'question')} apply to your agency: about {minutes_for(n)} minutes at "
+                f"~{SECONDS_PER_QUESTION} s each. /q stops at any point; prepkit resume continues."
+            )
+        elif before != after and (previous is not None or profile_was_done):
+            came, went = len(after - before), len(before - after)
+            parts = ([f"brings in {_count(came, 'question')}"] if came else []) + (
+                [f"takes out {_count(went, 'question')}"] if went else []
+            )
+            message = f"This answer {' and '.join(parts)}; {len(after)} apply now."
+        event = self._advance(item, Event("answered", item.id, changed=True, previous=previous))
+        if message:
+            event = replace(event, message=" ".join(filter(None, [message, event.message])))
+        return event
 
     def _with_notes(self, item: Item, answer: Answer, previous: Answer | None) -> Answer:
         """Carry the note and evidence over; an N/A's note is its reason and does not outlive it."""
@@ -400,15 +777,24 @@ class Interview:
             note = answer.note
         return answer.model_copy(update={"note": note, "evidence": evidence})
 
-    def _leave(self, item: Item) -> None:
-        if not self.history or self.history[-1] != item.index:
-            self.history.append(item.index)
-
     def _advance(self, item: Item, event: Event) -> Event:
-        """Move past item: onward in the first pass, then through what is still unanswered, then review."""
+        """Move past item: along a jump's route, back to where the jump started, onward in the first pass,
+        then through what is still unanswered, then the review."""
+        while self.route:
+            index = self.route.pop(0)
+            if self._applies[self.items[index].id]:
+                self._go(index)
+                return event
+        if self.back_to is not None:
+            back_to, self.back_to = self.back_to, None
+            if back_to == "review":
+                self._go(None)
+                return event
+            if self._applies[self.items[back_to].id] and back_to != item.index:
+                self._go(back_to)
+                return event
         if not self.revisiting:
-            items, applies = self.items, self._applies
-            following = self._first(items[n] for n in range(item.index + 1, len(items)) if applies[items[n].id])
+            following = self._first(i for i in self.items if i.index > item.index and self._ahead(i))
             if following is not None:
                 self._go(following)
                 return event
@@ -421,17 +807,24 @@ class Interview:
         self._go(self._first(i for i in self.pending() if i.index > item.index))
         return event
 
+    def _ahead(self, item: Item) -> bool:
+        """Whether the first pass stops at item: it applies and, outside a rerun, has no answer yet and was
+        not skipped (an answer given by a jump ahead is not asked again; skipped ones come back at the end)."""
+        if not self._applies[item.id]:
+            return False
+        return self.confirming or (item.id not in self.answers and item.id not in self.skipped)
+
     def _back(self) -> Event:
+        """The applicable question before this one in questionnaire order (the last one, from the review)."""
         here = self.position
-        while self.history:
-            index = self.history.pop()
-            if index != here and self._applies[self.items[index].id]:
-                self._go(index)
-                return Event("back", self.items[index].id)
         limit = len(self.items) if here is None else here
         earlier = [i for i in self.items[:limit] if self._applies[i.id]]
         if not earlier:
             return Event("invalid", message="This is the first question.")
+        if here is not None:
+            self.route.insert(0, here)  # Enter walks forward again, one question at a time
+        elif here is None and self.back_to is None and self.mode is Mode.REVIEW:
+            self.back_to = "review"
         self._go(earlier[-1].index)
         return Event("back", earlier[-1].id)
 

@@ -11,7 +11,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -291,3 +291,36 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass
+
+
+if TYPE_CHECKING:
+    from prepkit.results.model import Result
+    from prepkit.results.store import Store
+
+
+def open_store(option: Path | None) -> Store:
+    """The store of --store / PREPKIT_STORE; in a terminal it asks which result is meant when a name fits several."""
+    from prepkit.results.store import Store, default_store_dir
+
+    store = Store(default_store_dir(option))
+    if sys.stdin.isatty() and sys.stderr.isatty():
+        store.chooser = choose_result
+    return store
+
+
+def choose_result(matches: list[tuple[Path, Result]]) -> int | None:
+    """Ask on standard error which of several results is meant (newest first; Enter picks the newest)."""
+    err = console.err()
+    err.print(f"{len(matches)} results fit; newest first:")
+    for n, (_, result) in enumerate(matches, 1):
+        status = "in progress" if result.status == "in-progress" else "complete"
+        err.print(f"{n:>3}  {result.id}  {result.agency}, {status}, {result.date}", soft_wrap=True)
+    while True:
+        err.print(f"Which one? [1-{len(matches)}, Enter for 1]: ", end="")  # on standard error: data may be piped
+        line = sys.stdin.readline()
+        if not line:
+            return None
+        text = line.strip() or "1"
+        if text.isdigit() and 1 <= int(text) <= len(matches):
+            return int(text) - 1
+        err.print(f"Type a number from 1 to {len(matches)}.")

@@ -23,6 +23,7 @@ from prepkit.cli.app import (
     handled,
     json_text,
     message,
+    open_store,
     report_error,
 )
 from prepkit.cli.helpformat import examples
@@ -62,6 +63,14 @@ class ReportRequest:
     output: Path | None = None
     no_report: bool = False
     force: bool = False
+
+
+PlainOption = Annotated[
+    bool,
+    typer.Option(
+        "--plain", help="Text only: the progress bar becomes a count (also with TERM=dumb), for screen readers."
+    ),
+]
 
 
 @app.command(
@@ -106,6 +115,7 @@ def assess(
         typer.Option("--json", help="With --answers: print the saved result's id, path and scores as JSON."),
     ] = False,
     force: ForceOption = False,
+    plain: PlainOption = False,
     store: StoreOption = None,
 ) -> None:
     """Assess an agency, in the terminal or from an answers file.
@@ -117,7 +127,6 @@ def assess(
     from prepkit.cli.prompt_input import text_problem
     from prepkit.content.models import MAX_NAME
     from prepkit.content.questionnaire import resolve_questionnaire
-    from prepkit.results.store import Store, default_store_dir
 
     if agency is not None and not agency.strip():
         raise UsageError("--agency needs a name")
@@ -128,7 +137,7 @@ def assess(
             raise UsageError(f"{option}: {problem.split(';')[0]}")
     wanted = _report_request(output, no_report, force)
     q = resolve_questionnaire(questionnaire)
-    the_store = Store(default_store_dir(store))
+    the_store = open_store(store)
     if answers is not None:
         if agency is not None or respondent is not None:
             raise UsageError(
@@ -138,9 +147,9 @@ def assess(
         _assess_from_file(q, answers, the_store, wanted, from_result, json_output=json_output)
         return
     _require_terminal("assess")
-    from prepkit.cli.interview_view import Screen
+    from prepkit.cli.interview_view import Screen, local_time
 
-    screen = Screen(console.out())
+    screen = Screen(console.out(), plain=plain)
     screen.intro(q)
     contents = _read_store(the_store)
     name = agency.strip() if agency else screen.ask_text("Agency name", contents.last_agency(q.id), required=True)
@@ -152,7 +161,7 @@ def assess(
         path, earlier = ongoing[0]
         if screen.confirm(
             f"An assessment for {earlier.agency} is in progress ({_summary(the_store, path)[1]}, "
-            f"last saved {earlier.updated:%Y-%m-%d %H:%M} UTC). Continue it?"
+            f"last saved {local_time(earlier.updated)}). Continue it?"
         ):
             if earlier.questionnaire.hash != q.content_hash:
                 console.out().print(
@@ -175,7 +184,8 @@ def assess(
         console.out().print(
             f"Starting from the assessment of {previous.date} ({len(autosave.result.answers)} "
             "answers pre-filled). Press Enter to confirm an answer is still true, or give a new "
-            "one; answers you never see are marked as carried over, not checked."
+            "one; answers you never see are marked as carried over, not checked. The progress line counts "
+            "the answers confirmed apart from those carried over."
         )
     _interview(autosave, wanted, screen)
 
@@ -202,7 +212,7 @@ def resume(
         str | None,
         typer.Argument(
             metavar="RESULT",
-            help="In-progress result id or path; without it, list them.",
+            help="In-progress result: id, path or the start of the agency's name; without it, list them.",
             autocompletion=complete_result_ids,
         ),
     ] = None,
@@ -212,6 +222,7 @@ def resume(
         bool, typer.Option("--json", help="Print the assessments in progress as JSON, and ask nothing.")
     ] = False,
     force: ForceOption = False,
+    plain: PlainOption = False,
     store: StoreOption = None,
 ) -> None:
     """List assessments in progress and continue one.
@@ -220,16 +231,15 @@ def resume(
     """
     wanted = _report_request(output, no_report, force)
     from prepkit.cli.interview_view import Screen
-    from prepkit.results.store import Store, default_store_dir
 
     if json_output and result is not None:
         raise UsageError("--json lists the assessments in progress; give no RESULT with it")
-    the_store = Store(default_store_dir(store))
+    the_store = open_store(store)
     contents = _read_store(the_store)
-    screen = Screen(console.out())
+    screen = Screen(console.out(), plain=plain)
     interactive = sys.stdin.isatty()
     if result is not None:
-        path = the_store.find_id(result)
+        path = the_store.find_id(result, wanted=lambda r: r.status == "in-progress")
         if not interactive:
             raise UsageError(NO_TTY.format(command="resume"))
     else:
@@ -285,8 +295,9 @@ def _read_store(store: Store) -> StoreContents:
     return contents
 
 
-def _progress(store: Store, path: Path) -> tuple[str, int, int] | None:
-    """An in-progress result's questionnaire title, answered and applicable counts; None if unreadable."""
+def _progress(store: Store, path: Path) -> tuple[str, int, int, str] | None:
+    """An in-progress result's questionnaire title, answered and applicable counts, and how far it got in
+    words ('7 of 12 answered'; in a rerun '5 of 12 confirmed, 7 carried over'); None if unreadable."""
     from prepkit.assess.interview import Interview
     from prepkit.results.gate import questionnaire_of
 
@@ -297,7 +308,11 @@ def _progress(store: Store, path: Path) -> tuple[str, int, int] | None:
         report_error(error)
         return None
     answered, applicable = Interview(q, result.answers).progress()
-    return q.title, answered, applicable
+    text = f"{answered} of {applicable} answered"
+    if result.previous is not None:  # a rerun: what was confirmed apart from what is only carried over
+        confirmed, carried, _ = Interview(q, result.answers, checked=_checked(result)).rerun_progress()
+        text = f"{confirmed} of {applicable} confirmed, {carried} carried over"
+    return q.title, answered, applicable, text
 
 
 def _summary(store: Store, path: Path) -> tuple[str, str]:
@@ -305,8 +320,7 @@ def _summary(store: Store, path: Path) -> tuple[str, str]:
     progress = _progress(store, path)
     if progress is None:
         return path.stem, "cannot be continued"
-    title, answered, applicable = progress
-    return title, f"{answered} of {applicable} answered"
+    return progress[0], progress[3]
 
 
 def _progress_json(store: Store, path: Path, result: Result) -> dict[str, object]:
@@ -323,6 +337,11 @@ def _progress_json(store: Store, path: Path, result: Result) -> dict[str, object
         "updated": result.updated.isoformat(),
         "resume": f"{command_name()} resume {result.id}",
     }
+
+
+def _checked(result: Result) -> set[str]:
+    """The answers of a rerun that a session showed and the user gave, confirmed or changed."""
+    return {qid for qid, how in result.provenance.items() if how != "carried"}
 
 
 def _continue(store: Store, path: Path, wanted: ReportRequest, screen: Screen) -> None:
@@ -347,7 +366,11 @@ def _interview(autosave: Autosave, wanted: ReportRequest, screen: Screen) -> Non
     to_confirm = confirmable(autosave.result) if rerun else {}
     earlier = dict(autosave.result.provenance)
     interview = Interview(
-        q, autosave.result.answers, confirming=rerun, start="beginning" if rerun and not autosave.saved else "resume"
+        q,
+        autosave.result.answers,
+        confirming=rerun,
+        start="beginning" if rerun and not autosave.saved else "resume",
+        checked=_checked(autosave.result) if rerun else (),
     )
     if rerun:
         screen.plan_notes = _plan_notes(autosave.store, autosave.result.agency, q)

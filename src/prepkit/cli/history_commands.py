@@ -32,9 +32,9 @@ AGENCY = "Riverbend County Sheriff's Office"
 
 
 def _store(option: Path | None) -> Store:
-    from prepkit.results.store import Store, default_store_dir
+    from prepkit.cli.app import open_store
 
-    return Store(default_store_dir(option))
+    return open_store(option)
 
 
 def _questionnaire_id(name: str | None) -> str | None:
@@ -99,13 +99,17 @@ def compare(
     before: Annotated[
         str,
         typer.Argument(
-            metavar="BEFORE", help="Earlier result: id, path, or 'previous'.", autocompletion=complete_result_refs
+            metavar="BEFORE",
+            help="Earlier result: id, path, an agency's name, or 'previous'.",
+            autocompletion=complete_result_refs,
         ),
     ],
     after: Annotated[
         str,
         typer.Argument(
-            metavar="AFTER", help="Later result: id, path, or 'latest'.", autocompletion=complete_result_refs
+            metavar="AFTER",
+            help="Later result: id, path, an agency's name, or 'latest'.",
+            autocompletion=complete_result_refs,
         ),
     ],
     agency: AgencyOption = None,
@@ -169,7 +173,9 @@ def export(
     result: Annotated[
         str,
         typer.Argument(
-            metavar="RESULT", help="Result id, path, or 'latest'/'previous'.", autocompletion=complete_result_refs
+            metavar="RESULT",
+            help="Result id, path, an agency's name, or 'latest'/'previous'.",
+            autocompletion=complete_result_refs,
         ),
     ],
     fmt: Annotated[

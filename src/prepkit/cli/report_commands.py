@@ -15,6 +15,7 @@ from prepkit.cli.app import (
     complete_result_refs,
     handled,
     message,
+    open_store,
 )
 from prepkit.cli.helpformat import examples
 
@@ -31,7 +32,8 @@ def report(
         str,
         typer.Argument(
             metavar="RESULT",
-            help="A saved result (file or id), 'latest' or 'previous', or an answers file (.yaml).",
+            help="A saved result (file, id or the start of an agency's name), 'latest' or 'previous', or an "
+            "answers file (.yaml).",
             autocompletion=complete_result_refs,
         ),
     ],
@@ -109,14 +111,13 @@ def report(
     from prepkit.report import report_format, write_report
     from prepkit.report.context import AUDIENCES
     from prepkit.report.loading import load_subject, pick_comparison, plan_at
-    from prepkit.results.store import Store, default_store_dir
 
     if audience not in AUDIENCES:
         raise typer.BadParameter(f"'{audience}' is not one of: {', '.join(AUDIENCES)}", param_hint="--audience")
     chosen = report_format(output, fmt)  # usage errors first, before any work
     if pdfa and chosen != "pdf":
         raise typer.BadParameter("--pdfa applies to PDF reports only", param_hint="--pdfa")
-    the_store = Store(default_store_dir(store))
+    the_store = open_store(store)
     from prepkit.cli.history_commands import _questionnaire_id
 
     subject = load_subject(result, the_store, agency, _questionnaire_id(questionnaire))

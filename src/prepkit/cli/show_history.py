@@ -43,33 +43,34 @@ def print_history(rows: list[Row], store: Store, plan_counts: dict[str, dict[str
         out.print(f"No results in {store.results_dir!s}.")
         return
     one_agency = all(same_agency(row.agency, rows[0].agency) for row in rows)
+    versions = {f"{row.questionnaire.id} {row.version}" for row in rows}
+    one_questionnaire = len(versions) == 1
     notes = [str(row.carried) if row.carried else "" for row in rows]
     signers = [_signed_by(row) for row in rows]
     plans = [_plan_note((plan_counts or {}).get(row.id)) for row in rows]
     # asked once: asked per row, as it was, it made a long table quadratic
     any_signer, any_note, any_plan = any(signers), any(notes), any(plans)
+    # One column for score and level, and the questionnaire in the title when there is one: an id of
+    # ~30 characters stays whole on one line at 80 columns.
     columns = [
         "date",
         *([] if one_agency else ["agency"]),
-        "questionnaire",
-        "complete",
-        "score",
-        "level",
+        *([] if one_questionnaire else ["questionnaire"]),
+        "score, level",
         "id",
         *(["signed by"] if any_signer else []),
         *(["carried, unchecked"] if any_note else []),
         *(["plan: open/done/verified"] if any_plan else []),
     ]
     whose = f" of {rows[0].agency}" if one_agency else ""
+    which = f", {next(iter(versions))}" if one_questionnaire else ""
     count = f"{len(rows)} result{'s' if len(rows) != 1 else ''}"
     cells = [
         [
             row.date.isoformat(),
             *([] if one_agency else [row.agency]),
-            f"{row.questionnaire.id} {row.version}",
-            "yes" if row.complete else "no",
-            fmt(row.score),
-            level_label(row.questionnaire, row.level),
+            *([] if one_questionnaire else [f"{row.questionnaire.id} {row.version}"]),
+            _score_and_level(row),
             row.id,
             *([signer] if any_signer else []),
             *([note] if any_note else []),
@@ -78,11 +79,20 @@ def print_history(rows: list[Row], store: Store, plan_counts: dict[str, dict[str
         for row, note, signer, plan in zip(rows, notes, signers, plans, strict=True)
     ]
     # never cut an id or a level with an ellipsis (columns fold): people copy ids into `compare` and `delete`
-    print_long_table(out, f"History{whose} ({count}, oldest first)", columns, cells)
-    if one_agency:
-        _print_trends(rows)
-    else:
+    print_long_table(out, f"History{whose}{which} ({count}, oldest first)", columns, cells)
+    complete = [row for row in rows if row.complete]
+    if one_agency and complete:
+        _print_trends(complete)  # an unfinished result has no score to trend
+    elif not one_agency:
         out.print("Trends are shown for one agency: add --agency.")
+
+
+def _score_and_level(row: Row) -> str:
+    """'60.9 Developing'; an unfinished result has no score or level (domains not reached would count as
+    0), only how far it got: 'in progress, 48 of 134'."""
+    if not row.complete:
+        return f"in progress, {row.answered} of {row.applicable}"
+    return f"{fmt(row.score)} {level_label(row.questionnaire, row.level)}".strip()
 
 
 def _print_trends(rows: list[Row]) -> None:

@@ -72,9 +72,13 @@ def merge(
     the_store = Store(default_store_dir(store))
     members = [TeamMember(ref, open_assessment(ref, the_store)) for ref in results]
     merged = merge_team(members, agency)
+    if output is not None and output.exists() and not force:
+        raise UsageError(f"{output} exists; choose another file or pass --force to replace it")
+    saved = None
+    if save:  # ids are agency and date: a merge on the day of a member's result gets '-2'
+        merged, saved = the_store.save_new(merged)
     if output is not None:
         write_output(output, result_json(merged), force=force)
-    saved = the_store.save(merged, replace=False) if save else None
     q = questionnaire_of(merged)
     card = score(q, merged.answers)
     items = discussion_items(q, merged)

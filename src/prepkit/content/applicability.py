@@ -126,3 +126,12 @@ def _number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def answered_count(q: Questionnaire, answers: Mapping[str, Answer]) -> tuple[int, int]:
+    """(answered, applicable) over the scored questions that apply, the profile aside: the one progress
+    count that the interview (once the profile is answered), `resume` and `history` show ("48 of 134")."""
+    applies = applicability(q, answers)
+    profile = {p.id for p in q.profile}
+    applicable = [qid for qid, yes in applies.items() if yes and qid not in profile]
+    return sum(qid in answers for qid in applicable), len(applicable)

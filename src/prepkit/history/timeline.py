@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from prepkit.content.applicability import answered_count
 from prepkit.content.models import Questionnaire
 from prepkit.errors import ContentError, UsageError
 from prepkit.gcpause import paused
@@ -61,6 +62,16 @@ class Row:
     carried: int  # answers carried over from an earlier result without being checked
     approval: Approval | None = None  # the sign-off, if any
     approval_changed: bool = False  # the answers no longer match what was signed
+    answered: int = 0  # of an unfinished result: scored questions answered ...
+    applicable: int = 0  # ... of those that apply (content.applicability.answered_count)
+
+
+def _progress_of(q: Questionnaire, result: Result, complete: bool) -> dict[str, int]:
+    """How far an unfinished result got (counted only for those: a finished one shows its score)."""
+    if complete:
+        return {}
+    answered, applicable = answered_count(q, result.answers)
+    return {"answered": answered, "applicable": applicable}
 
 
 def order_of(result: Result) -> tuple[str, str, str]:
@@ -170,6 +181,7 @@ def history_rows(
                     carried=provenance_counts(result)["carried"] if result.provenance else 0,
                     approval=result.approval,
                     approval_changed=result.approval is not None and approval_state(result) == "changed",
+                    **_progress_of(scorer.q, result, summary.complete),
                 )
             )
     rows.sort(key=lambda r: r.order)

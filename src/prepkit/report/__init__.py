@@ -7,7 +7,6 @@ for the format.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -19,7 +18,7 @@ from prepkit.report.html import render_html, template_dirs
 from prepkit.report.links import safe_links
 from prepkit.report.pdf import RendererUnavailable
 from prepkit.report.series import History, history_for
-from prepkit.results.model import Result
+from prepkit.results.model import Result, agency_slug, slug
 
 if TYPE_CHECKING:
     from prepkit.plan.model import Plan
@@ -45,7 +44,8 @@ __all__ = [
 
 def default_report_name(result: Result, fmt: str = "pdf", audience: str = "full") -> str:
     """agency_questionnaire_date.pdf (…_public.pdf for the public summary), safe as a file name everywhere."""
-    agency = re.sub(r"[^a-z0-9]+", "-", result.agency.lower()).strip("-")[:60] or "agency"
+    # accents transliterated ("Jérôme" -> "jerome"); a name in another script gets the id's readable stand-in
+    agency = slug(result.agency, "")[:60].strip("-") or agency_slug(result.agency)
     suffix = "_public" if audience == "public" else ""
     return f"{agency}_{result.questionnaire.id}_{result.date.isoformat()}{suffix}.{fmt}"
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-import secrets
+import unicodedata
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -106,6 +108,9 @@ class Result(Loose):
     snapshot: Snapshot | None = None
     team: Team | None = None  # set only on results merged from several respondents (prepkit merge)
     approval: Approval | None = None  # set by `prepkit sign`; results saved before sign-off have none
+    # The respondent's time zone when the result was made (an IANA name such as "America/Chicago", else
+    # a UTC offset): `date` is the local date there. None on results saved before it was recorded.
+    timezone: str | None = None
 
 
 def agency_key(name: str) -> str:
@@ -122,9 +127,76 @@ def snapshot_of(q: Questionnaire) -> Snapshot:
     return Snapshot(questionnaire=q, resources=dict(q.library))
 
 
-def new_result_id(q: Questionnaire, agency: str, when: dt.datetime) -> str:
-    agency_slug = re.sub(r"[^a-z0-9]+", "-", agency.lower()).strip("-")[:40] or "agency"
-    return f"{when:%Y%m%d-%H%M%S}-{agency_slug}-{q.id[:40]}-{secrets.token_hex(3)}"
+# Words that make an agency's name long without telling agencies apart in one store.
+_FILLER = frozenset({"the", "of", "and", "for", "s", "county", "office", "department", "dept", "agency", "services"})
+_ID_AGENCY_CHARS = 24
+
+
+def slug(text: str, fallback: str = "agency") -> str:
+    """Lowercase ASCII words joined by '-': accents transliterated ("Jérôme" -> "jerome"); fallback
+    when nothing of the name is in the Latin alphabet or digits."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or fallback
+
+
+def _script_fallback(text: str) -> str:
+    """A readable stand-in for a name with no Latin letter: the script's name and a short code of the name,
+    e.g. 'cyrillic-5e1a', so two such agencies do not share one id."""
+    import hashlib
+
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "agency"
+    script = unicodedata.name(letters[0], "agency").split()[0].lower()
+    script = slug(script, "agency")
+    return f"{script}-{hashlib.sha256(text.strip().encode()).hexdigest()[:4]}"
+
+
+def agency_slug(agency: str, limit: int = _ID_AGENCY_CHARS) -> str:
+    """The agency part of a result id: its telling words, e.g. "Riverbend County Sheriff's Office" ->
+    "riverbend-sheriff"; whole words up to limit characters."""
+    words = slug(agency, "").split("-") if slug(agency, "") else []
+    if not words:
+        return _script_fallback(agency)
+    telling = [w for w in words if w not in _FILLER] or words
+    kept: list[str] = []
+    for word in telling:
+        if kept and len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word[:limit])
+    return "-".join(kept)
+
+
+def new_result_id(agency: str, day: dt.date) -> str:
+    """The one rule for a new result's id: the agency's telling words and the local date,
+    'riverbend-sheriff-2026-12-01'. The store adds '-2', '-3', ... only when the id is taken."""
+    return f"{agency_slug(agency)}-{day.isoformat()}"
+
+
+def local_now() -> dt.datetime:
+    """Now, in the respondent's local time zone (TZ, else the system's)."""
+    return dt.datetime.now().astimezone()
+
+
+def local_timezone() -> str:
+    """The local time zone's IANA name when it can be known (TZ, /etc/localtime), else its UTC offset."""
+    import zoneinfo
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            target = str(Path("/etc/localtime").resolve())
+        except OSError:
+            target = ""
+        name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+    if name:
+        try:
+            zoneinfo.ZoneInfo(name)
+            return name
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    offset = local_now().strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
 
 
 def new_result(
@@ -137,12 +209,14 @@ def new_result(
     date: dt.date | None = None,
 ) -> Result:
     now = dt.datetime.now(dt.UTC)  # to the microsecond: it orders results saved in the same second
+    today = local_now().date()  # the respondent's date, not UTC's: an evening session is not dated tomorrow
     return Result(
-        id=new_result_id(q, agency, now),
+        id=new_result_id(agency, date or today),
         status="complete" if complete else "in-progress",
         agency=agency,
         respondent=respondent,
-        date=date or now.date(),
+        date=date or today,
+        timezone=local_timezone(),
         created=now,
         updated=now,
         questionnaire=QuestionnaireRef(id=q.id, version=q.version, hash=q.content_hash),

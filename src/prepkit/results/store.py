@@ -10,7 +10,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,10 @@ from prepkit.fsutil import kind_of, private_dir, remove_stale_temps, write_priva
 from prepkit.results.gate import read_result, snapshot_file_name, snapshot_matches
 from prepkit.results.index import Header, Headers, header_of_result, headers_of, parse_header, read_bounded
 from prepkit.results.lock import ResultLock, lock_path
-from prepkit.results.model import Result, Snapshot, result_json
+from prepkit.results.model import Result, Snapshot, agency_key, result_json, slug
+
+# Picks one of several results (newest first) by its index, or None to give up; the CLI asks in a terminal.
+Chooser = Callable[[list[tuple[Path, Result]]], int | None]
 
 
 def default_store_dir(option: Path | None = None) -> Path:
@@ -44,6 +47,8 @@ class Store:
     # Snapshots read and checked once per process, keyed by content hash: thousands of results share a few.
     _snapshots: dict[str, Snapshot] = field(default_factory=dict, repr=False, compare=False)
     _writable: bool = field(default=False, repr=False, compare=False)
+    # Asks which result is meant when a name fits several (set by the CLI in a terminal); None: refuse and list them.
+    chooser: Chooser | None = field(default=None, repr=False, compare=False)
 
     @property
     def results_dir(self) -> Path:
@@ -93,12 +98,19 @@ class Store:
         return path
 
     def save_new(self, result: Result) -> tuple[Result, Path]:
-        """Save a new result without ever replacing another; on an id collision it gets a fresh id."""
-        for _ in range(5):
+        """Save a new result without ever replacing another; when its id is taken it becomes ID-2, ID-3, ...
+        (then ID-<random> after many the same day)."""
+        base = result.id
+        suffixes = [str(n) for n in range(2, 30)] + [secrets.token_hex(2) for _ in range(5)]
+        for suffix in ["", *suffixes]:
+            candidate = f"{base}-{suffix}" if suffix else base
+            if not _ID.match(candidate):
+                candidate = f"{base[: 127 - len(suffix)]}-{suffix}"
+            result = result.model_copy(update={"id": candidate})
             try:
                 return result, self.save(result, replace=False)
             except FileExistsError:
-                result = result.model_copy(update={"id": f"{result.id.rsplit('-', 1)[0]}-{secrets.token_hex(3)}"})
+                continue
         raise UsageError(f"could not find a free result id in {self.results_dir}")
 
     def _snapshot_path(self, content_hash: str) -> Path:
@@ -152,29 +164,80 @@ class Store:
         """The result in path, through the gate (its snapshot attached and checked)."""
         return read_result(path, self._lookup)
 
-    def find(self, ref: str) -> Path:
-        """The path of a result named by path, by id, or by the start of exactly one id."""
+    def find(self, ref: str, *, choose: Chooser | None = None, wanted: Callable[[Result], bool] | None = None) -> Path:
+        """The path of a result named by path, by id, by the start of exactly one id, or by an agency's
+        name (the start of it, in any case; accents optional).
+
+        Several results of the named agencies: choose picks one (newest first), else a UsageError lists
+        them. wanted narrows an agency's results (e.g. to those in progress) when any of them qualifies.
+        """
         candidate = Path(ref).expanduser()
         if candidate.is_file():
             return candidate
+        if _ID.match(ref):
+            path = self.path_of(ref)
+            if path.is_file():
+                return path
+            starting = [p for p in self.paths() if p.stem.startswith(ref)]
+            if len(starting) == 1:
+                return starting[0]
+            if len(starting) > 1:
+                matches = [(p, r) for p, r in self._readable(starting)]
+                return self._pick(ref, matches, choose, "is the start of")
+        matches = self.by_agency(ref)
+        if wanted is not None and any(wanted(r) for _, r in matches):
+            matches = [(p, r) for p, r in matches if wanted(r)]
+        if len(matches) == 1:
+            return matches[0][0]
+        if matches:
+            return self._pick(ref, matches, choose, "names the agency of")
         if not _ID.match(ref):
-            raise UsageError(f"no result file '{ref}'")
-        path = self.path_of(ref)
-        if path.is_file():
-            return path
-        starting = [p for p in self.paths() if p.stem.startswith(ref)]
-        if len(starting) == 1:
-            return starting[0]
-        if len(starting) > 1:
-            shown = ", ".join(p.stem for p in starting[:5]) + (", ..." if len(starting) > 5 else "")
-            raise UsageError(f"'{ref}' is the start of {len(starting)} result ids ({shown}); give more of it")
+            raise UsageError(
+                f"no result file or agency '{ref}' in {self.results_dir} (`prepkit history` lists the results)"
+            )
         raise UsageError(
-            f"no result '{ref}' in {self.results_dir} (give a result id or a file path; `prepkit history` lists them)"
+            f"no result '{ref}' in {self.results_dir} (give a result id, the start of an agency's name or a "
+            "file path; `prepkit history` lists them)"
         )
 
-    def find_id(self, ref: str) -> Path:
+    def by_agency(self, name: str) -> list[tuple[Path, Result]]:
+        """The readable results whose agency's name starts with name (case, spacing and accents aside), newest first."""
+        wanted = agency_key(name)
+        wanted_slug = slug(name, "")
+        if not wanted:
+            return []
+        found = [
+            (path, result)
+            for path, result in self._readable(self.paths())
+            if agency_key(result.agency).startswith(wanted)
+            or (wanted_slug and slug(result.agency, "").startswith(wanted_slug))
+        ]
+        return sorted(found, key=lambda pr: pr[1].updated, reverse=True)
+
+    def _readable(self, paths: list[Path]) -> Iterator[tuple[Path, Result]]:
+        for path in paths:
+            try:
+                yield path, self.load(path)
+            except (ContentError, OSError):
+                continue
+
+    def _pick(self, ref: str, matches: list[tuple[Path, Result]], choose: Chooser | None, relation: str) -> Path:
+        matches = sorted(matches, key=lambda pr: pr[1].updated, reverse=True)
+        choose = choose or self.chooser
+        if choose is not None:
+            chosen = choose(matches)
+            if chosen is None:
+                raise UsageError("no result chosen")
+            return matches[chosen][0]
+        shown = "; ".join(f"{r.id} ({r.agency}, {r.status}, {r.date})" for _, r in matches[:8])
+        more = f"; and {len(matches) - 8} more" if len(matches) > 8 else ""
+        raise UsageError(f"'{ref}' {relation} {len(matches)} results: {shown}{more}; give one of these ids")
+
+    def find_id(
+        self, ref: str, *, choose: Chooser | None = None, wanted: Callable[[Result], bool] | None = None
+    ) -> Path:
         """Like find, but only results inside this store (for commands that change the store)."""
-        path = self.find(ref)
+        path = self.find(ref, choose=choose, wanted=wanted)
         if path.resolve().parent != self.results_dir.resolve():
             raise UsageError(f"'{ref}' is not a result in the store {self.results_dir}; give its id")
         return path
