@@ -297,3 +297,23 @@ def test_a_taken_id_gets_a_short_suffix(tmp_path: Path) -> None:
     second, _ = store.save_new(new_result(q, "Test Town PD", None, {}, complete=False))
     assert second.id == f"{first.id}-2"
     assert first.timezone is not None  # recorded with every new result
+
+
+def test_a_hostile_time_zone_is_refused_and_an_old_result_without_one_reads(store: Store) -> None:
+    result, path = save_result(store)
+    assert result.timezone is not None
+
+    for value, message in (("\u001b[2J", "control character"), ("x" * 200, "timezone"), ("a b", "timezone")):
+
+        def hostile(data: dict, value: str = value) -> None:
+            data["timezone"] = value
+
+        _edit_stored(path, hostile)
+        with pytest.raises(ContentError, match=message):
+            Store(store.root).load(path)
+
+    def old(data: dict) -> None:
+        del data["timezone"]
+
+    _edit_stored(path, old)
+    assert Store(store.root).load(path).timezone is None

@@ -110,7 +110,7 @@ class Result(Loose):
     approval: Approval | None = None  # set by `prepkit sign`; results saved before sign-off have none
     # The respondent's time zone when the result was made (an IANA name such as "America/Chicago", else
     # a UTC offset): `date` is the local date there. None on results saved before it was recorded.
-    timezone: str | None = None
+    timezone: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_+:/-]{1,64}$")
 
 
 def agency_key(name: str) -> str:
