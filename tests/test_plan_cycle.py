@@ -153,7 +153,7 @@ def test_rerun_from_previous_says_which_items_the_plan_marks_done(hermetic: Path
     child.expect_exact("Planning 2/4")
     child.expect(r"Answer( \[[^\]]*\])?: ")
     assert "the plan marks" not in child.before  # in progress, not done: nothing to confirm
-    child.sendline("q")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     child.close()
 
