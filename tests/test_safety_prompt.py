@@ -73,23 +73,23 @@ def test_line_editing_is_on_where_readline_exists() -> None:
 
 def test_a_note_typed_before_the_answer_waits_through_skips_and_back() -> None:
     iv = Interview(load_questionnaire(DRILL))
-    for line in ("1", "1", "c", "draft", "binder", "s", "b"):
+    for line in ("1", "1", "/c", "draft", "binder", "/s", "/b"):
         iv.handle(line)
     assert "planning-policy" not in iv.answers
     assert iv.note_of(iv.item("planning-policy")) == ("draft", "binder")
     while iv.current is not None and iv.current.id != "planning-policy":
-        iv.handle("s")
-    iv.handle("3")
+        iv.handle("/s")
+    iv.handle("2")  # the key is the scale value
     assert iv.answers["planning-policy"] == Answer(kind="value", value=2, note="draft", evidence="binder")
 
 
 @pytest.mark.parametrize("at", ["note", "evidence"])
 def test_q_at_the_note_prompt_quits_and_is_never_a_note(at: str) -> None:
     iv = Interview(load_questionnaire(DRILL))
-    for line in ("1", "1", "3", "b", "c"):
+    for line in ("1", "1", "2", "/b", "/c"):
         iv.handle(line)
     if at == "evidence":
         iv.handle("new note")
-    event = iv.handle("q")
+    event = iv.handle("/q" if at == "note" else "q")
     assert event.kind == "quit" and iv.mode is Mode.QUIT
     assert iv.answers["planning-policy"] == Answer(kind="value", value=2)

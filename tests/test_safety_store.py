@@ -88,7 +88,7 @@ def test_fifos_sockets_and_loops_in_results_are_named_and_skipped(hermetic: Path
     store = Store(hermetic)
     save_result(store)
     in_progress = make_result(drop=("schools-drills",))
-    store.save(in_progress, replace=False)
+    store.save_new(in_progress)  # same agency and day: saved as ID-2
     names = odd_entries(store.results_dir)
     env = {"PREPKIT_STORE": str(hermetic)}
     for args in (["history"], ["resume"], ["rollup"], ["rollup", "--json"], ["export", "latest"]):

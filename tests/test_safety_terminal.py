@@ -52,7 +52,7 @@ def test_an_arrow_key_in_a_note_edits_the_line_and_resume_still_works(tmp_path: 
     pytest.importorskip("readline")
     store = tmp_path / "store"
     child = begin(store)
-    child.sendline("c")
+    child.sendline("/c")
     child.expect_exact("Note")
     child.send(f"abc{LEFT}{LEFT}X\r")  # Left twice, then X: "aXbc", never "abc^[[D^[[DX"
     child.expect_exact("Evidence")
@@ -60,7 +60,7 @@ def test_an_arrow_key_in_a_note_edits_the_line_and_resume_still_works(tmp_path: 
     child.expect_exact("Note and evidence kept")
     child.sendline("2")
     child.expect_exact("Planning 2/4")
-    child.sendline("q")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     [(path, result)] = saved(store)
     answers = result["answers"]
@@ -68,7 +68,7 @@ def test_an_arrow_key_in_a_note_edits_the_line_and_resume_still_works(tmp_path: 
     again = spawn(store, "resume", path.stem)
     again.expect_exact("Continuing the assessment of Test Town PD")
     again.expect_exact("Answer: ")
-    again.sendline("q")
+    again.sendline("/q")
     again.expect(pexpect.EOF)
     again.close()
     assert again.exitstatus == 0
@@ -77,7 +77,7 @@ def test_an_arrow_key_in_a_note_edits_the_line_and_resume_still_works(tmp_path: 
 def test_a_control_character_at_the_prompt_is_refused_and_never_saved(tmp_path: Path) -> None:
     store = tmp_path / "store"
     child = begin(store)
-    child.sendline("c")
+    child.sendline("/c")
     child.expect_exact("Note")
     child.sendline("bell\x16\x07here")  # Ctrl-V: readline's quoted insert types the bell itself
     child.expect_exact("nothing was taken")
@@ -86,7 +86,7 @@ def test_a_control_character_at_the_prompt_is_refused_and_never_saved(tmp_path: 
     child.sendline("")
     child.sendline("2")
     child.expect_exact("Planning 2/4")
-    child.sendline("q")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     [(_, result)] = saved(store)
     assert result["answers"]["planning-policy"]["note"] == "clean note"  # type: ignore[index]
@@ -103,15 +103,15 @@ def test_a_second_resume_of_one_assessment_says_who_holds_it_and_writes_nothing(
     assert second.exitstatus == 2
     assert f"pid {first.pid}, since " in second.before and "nothing was written" in second.before
     assert path.read_bytes() == before
-    first.sendline("3")
+    first.sendline("2")  # the key is the scale value
     first.expect_exact("Planning 2/4")
-    first.sendline("q")
+    first.sendline("/q")
     first.expect(pexpect.EOF)
     assert json.loads(path.read_text())["answers"]["planning-policy"]["value"] == 2
     # the lock went with the process: the next resume works
     third = spawn(store, "resume", path.stem)
     third.expect_exact("Answer")
-    third.sendline("q")
+    third.sendline("/q")
     third.expect(pexpect.EOF)
     third.close()
     assert third.exitstatus == 0
@@ -121,7 +121,7 @@ def test_a_second_resume_of_one_assessment_says_who_holds_it_and_writes_nothing(
 def test_sigterm_and_sighup_save_and_give_the_resume_hint(tmp_path: Path, sig: signal.Signals) -> None:
     store = tmp_path / "store"
     child = begin(store)
-    child.sendline("3")
+    child.sendline("2")  # the key is the scale value
     child.expect_exact("Planning 2/4")
     child.expect_exact("Answer: ")
     time.sleep(0.2)
@@ -139,7 +139,7 @@ def test_sigterm_and_sighup_save_and_give_the_resume_hint(tmp_path: Path, sig: s
 def test_delete_asks_and_no_keeps_the_result_with_exit_0(tmp_path: Path) -> None:
     store = tmp_path / "store"
     child = begin(store)
-    child.sendline("q")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     [(path, _)] = saved(store)
     no = spawn(store, "delete", path.stem)
@@ -164,7 +164,7 @@ def test_a_dumb_or_narrow_terminal_gets_no_traceback(tmp_path: Path, term: str, 
     child.expect_exact("Answer")
     child.sendline("1")
     child.expect_exact("Answer")
-    child.sendline("q")
+    child.sendline("/q")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before
@@ -197,11 +197,11 @@ def run_prepkit_code(code: str, *args: str, store: Path) -> object:
 def test_ctrl_c_at_the_note_prompt_saves_without_a_note(tmp_path: Path) -> None:
     store = tmp_path / "store"
     child = begin(store)
-    child.sendline("3")
+    child.sendline("2")  # the key is the scale value
     child.expect_exact("Planning 2/4")
-    child.sendline("b")
+    child.sendline("/b")
     child.expect_exact("Planning 1/4")
-    child.sendline("c")
+    child.sendline("/c")
     child.expect_exact("Note")
     child.send("half a no")
     child.expect_exact("half a no")

@@ -193,10 +193,11 @@ class Autosave:
             self._claim()
             return self.store.save(self.result)
         self.store.ready_for_writing()
-        self._claim()
-        saved, path = self.store.save_new(self.result)  # another id if one is taken: never replace
-        if saved.id != self.result.id:
-            self.result = saved
+
+        def claim(candidate: Result) -> None:  # the lock first: an id open in another prepkit is taken
+            self.result = candidate
             self._claim()
+
+        self.result, path = self.store.save_new(self.result, claim)  # another id if one is taken: never replace
         self.saved = True
         return path

@@ -528,7 +528,7 @@ class Interview:
         item = self.current
         assert item is not None
         note, evidence = self.note_of(item)
-        if text.casefold() == "q":  # save and quit, as everywhere: never a note that says "q"
+        if text.casefold() in ("q", f"{PREFIX}q", f"{PREFIX}quit"):  # save and quit: never a note that says "q"
             self._pending_note = None
             self.mode = Mode.QUIT
             return Event("quit")

@@ -72,7 +72,7 @@ def merge(
     the_store = Store(default_store_dir(store))
     members = [TeamMember(ref, open_assessment(ref, the_store)) for ref in results]
     merged = merge_team(members, agency)
-    if output is not None and output.exists() and not force:
+    if output is not None and output.is_file() and not force:  # refused before anything is saved
         raise UsageError(f"{output} exists; choose another file or pass --force to replace it")
     saved = None
     if save:  # ids are agency and date: a merge on the day of a member's result gets '-2'

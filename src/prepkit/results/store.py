@@ -19,7 +19,7 @@ from prepkit.errors import ContentError, SystemRefusal, UsageError, file_problem
 from prepkit.fsutil import kind_of, private_dir, remove_stale_temps, write_private
 from prepkit.results.gate import read_result, snapshot_file_name, snapshot_matches
 from prepkit.results.index import Header, Headers, header_of_result, headers_of, parse_header, read_bounded
-from prepkit.results.lock import ResultLock, lock_path
+from prepkit.results.lock import Busy, ResultLock, lock_path
 from prepkit.results.model import Result, Snapshot, agency_key, result_json, slug
 
 # Picks one of several results (newest first) by its index, or None to give up; the CLI asks in a terminal.
@@ -97,9 +97,10 @@ class Store:
         write_private(path, data, exclusive=not replace)
         return path
 
-    def save_new(self, result: Result) -> tuple[Result, Path]:
+    def save_new(self, result: Result, claim: Callable[[Result], None] | None = None) -> tuple[Result, Path]:
         """Save a new result without ever replacing another; when its id is taken it becomes ID-2, ID-3, ...
-        (then ID-<random> after many the same day)."""
+        (then ID-<random> after many the same day). claim(result) is called before each try (the
+        interview locks the id there); an id whose lock another prepkit holds (Busy) counts as taken."""
         base = result.id
         suffixes = [str(n) for n in range(2, 30)] + [secrets.token_hex(2) for _ in range(5)]
         for suffix in ["", *suffixes]:
@@ -108,8 +109,10 @@ class Store:
                 candidate = f"{base[: 127 - len(suffix)]}-{suffix}"
             result = result.model_copy(update={"id": candidate})
             try:
+                if claim is not None:
+                    claim(result)
                 return result, self.save(result, replace=False)
-            except FileExistsError:
+            except (FileExistsError, Busy):
                 continue
         raise UsageError(f"could not find a free result id in {self.results_dir}")
 
