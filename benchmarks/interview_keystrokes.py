@@ -45,7 +45,7 @@ class Driver:
         end = time.time() + timeout
         while time.time() < end:
             line = self.last_line()
-            if line.startswith(PROMPTS):
+            if line.startswith(PROMPTS) and line.rstrip().endswith(":"):  # a prompt with nothing typed yet
                 return line
             time.sleep(0.15)
         return ""
@@ -70,7 +70,7 @@ def main() -> None:
     d.send("Riverbend County Sheriff's Office", "agency")
     d.send("Lt. Dana Morales", "respondent")
     while d.section() == "Profile":
-        tail = d.screen()[-900:]
+        tail = "\n".join(d.screen().rstrip("\n").split("\n")[-14:])  # the question on screen
         key = "2" if "What kind of agency" in tail else "3" if "How many sworn" in tail else "1"
         d.send(key, "profile")
     events = {5: "help", 12: "skip", 21: "na", 33: "note", 47: "undo", 64: "search", 80: "outline"}
