@@ -131,7 +131,7 @@ def test_non_interactive_rerun_records_what_was_checked_changed_or_carried(herme
     assert stored.provenance == result.provenance
     history = run_prepkit("history").stdout
     assert "carried" in history
-    rows = [line.split() for line in history.splitlines() if line.strip().startswith("20")]
+    rows = [line.replace("│", " ").split() for line in history.splitlines() if line.strip(" │").startswith("20")]
     assert rows[-1][-1] == "2" and rows[0][-1] != "2"  # the "carried, unchecked" column
     compare = run_prepkit("compare", "previous", "latest")
     assert "2 answers of the later result were carried over" in compare.stdout

@@ -63,7 +63,6 @@ def print_history(rows: list[Row], store: Store, plan_counts: dict[str, dict[str
         *(["plan: open/done/verified"] if any_plan else []),
     ]
     whose = f" of {rows[0].agency}" if one_agency else ""
-    which = f", {next(iter(versions))}" if one_questionnaire else ""
     count = f"{len(rows)} result{'s' if len(rows) != 1 else ''}"
     cells = [
         [
@@ -79,7 +78,10 @@ def print_history(rows: list[Row], store: Store, plan_counts: dict[str, dict[str
         for row, note, signer, plan in zip(rows, notes, signers, plans, strict=True)
     ]
     # never cut an id or a level with an ellipsis (columns fold): people copy ids into `compare` and `delete`
-    print_long_table(out, f"History{whose}{which} ({count}, oldest first)", columns, cells)
+    which = f", questionnaire {next(iter(versions))}" if one_questionnaire else ""
+    # the heading above the table, not its title: a title wraps at the table's width, which is narrow now
+    out.print(Text(f"History{whose} ({count}, oldest first){which}", style="bold"))
+    print_long_table(out, "", columns, cells)
     complete = [row for row in rows if row.complete]
     if one_agency and complete:
         _print_trends(complete)  # an unfinished result has no score to trend
