@@ -86,7 +86,7 @@ def test_history_warns_about_damaged_files_and_lists_the_rest(store: Store) -> N
         for name in damaged:
             assert f"Warning: skipped {store.results_dir / name}:" in proc.stderr
     assert [h["id"] for h in json.loads(run_prepkit("history", "--json").stdout)] == [result.id]
-    assert "(1 result, oldest first)" in run_prepkit("history").stdout
+    assert "(1 result, 3 skipped as unreadable, oldest first)" in run_prepkit("history").stdout
     for name, content in damaged.items():
         assert (store.results_dir / name).read_bytes() == content
 
@@ -199,3 +199,18 @@ def test_latest_and_previous_name_a_result_for_score_report_export_and_compare(s
     both = run_prepkit("compare", "previous", "latest", "--json")
     assert both.returncode == 0, both.stderr
     assert json.loads(both.stdout) == json.loads(run_prepkit("compare", first.id, second.id, "--json").stdout)
+
+
+def test_a_result_that_fails_the_gate_is_named_skipped_and_counted(store: Store) -> None:
+    _, path = save_result(store)
+    data = json.loads(path.read_text())
+    data["id"] += "-forged"
+    data["answers"]["planning-policy"] = {"kind": "value", "value": 99}
+    forged = path.with_name(f"{data['id']}.json")
+    forged.write_text(json.dumps(data, indent=1))
+    proc = run_prepkit("history")
+    assert proc.returncode == 0, proc.stderr
+    assert "(1 result, 1 skipped as unreadable, oldest first)" in " ".join(proc.stdout.split())
+    assert f"Warning: skipped {forged}:" in proc.stderr and "99 is not on the scale" in proc.stderr
+    rows = json.loads(run_prepkit("history", "--json").stdout)
+    assert [row["id"] for row in rows] == [path.stem]

@@ -85,7 +85,7 @@ def history(
     from prepkit.results.model import agency_key
 
     series = {(agency_key(row.agency), row.questionnaire.id): (row.agency, row.questionnaire.id) for row in rows}
-    print_history(rows, st, counts_by_result(st, series.values(), at=now_local()))
+    print_history(rows, st, counts_by_result(st, series.values(), at=now_local()), skipped=len(skipped))
 
 
 @app.command(

@@ -36,11 +36,15 @@ def _plan_note(counts: dict[str, int] | None) -> str:
     return f"{counts.get('open', 0)}/{counts.get('done', 0)}/{counts.get('verified', 0)}"
 
 
-def print_history(rows: list[Row], store: Store, plan_counts: dict[str, dict[str, int]] | None = None) -> None:
-    """plan_counts: result id -> the improvement plan's counts once that result moved it forward."""
+def print_history(
+    rows: list[Row], store: Store, plan_counts: dict[str, dict[str, int]] | None = None, skipped: int = 0
+) -> None:
+    """plan_counts: result id -> the improvement plan's counts once that result moved it forward.
+    skipped: result files that failed the gate (named on standard error), counted here (spec 5)."""
     out = console.out()
+    left_out = f", {skipped} skipped as unreadable" if skipped else ""
     if not rows:
-        out.print(f"No results in {store.results_dir!s}.")
+        out.print(f"No results in {store.results_dir!s}{left_out}.")
         return
     one_agency = all(same_agency(row.agency, rows[0].agency) for row in rows)
     versions = {f"{row.questionnaire.id} {row.version}" for row in rows}
@@ -63,7 +67,7 @@ def print_history(rows: list[Row], store: Store, plan_counts: dict[str, dict[str
         *(["plan: open/done/verified"] if any_plan else []),
     ]
     whose = f" of {rows[0].agency}" if one_agency else ""
-    count = f"{len(rows)} result{'s' if len(rows) != 1 else ''}"
+    count = f"{len(rows)} result{'s' if len(rows) != 1 else ''}{left_out}"
     cells = [
         [
             row.date.isoformat(),
