@@ -108,6 +108,7 @@ def test_damaged_in_progress_files_are_reported_and_set_aside(hermetic: Path) ->
     proc = run_prepkit("resume")
     assert proc.returncode == 0
     assert "half.json:1:" in proc.stderr and "other.json:1:" in proc.stderr
+    assert "No assessment in progress (2 skipped as unreadable)." in proc.stderr  # named, skipped, counted
     assert "kept aside as" in proc.stderr and "half.json.damaged" in proc.stderr
     assert (results / "half.json.damaged").read_text().endswith('"agen')  # moved, not rewritten
     assert not (results / "half.json").exists()

@@ -247,10 +247,11 @@ def resume(
         if json_output:
             print(json_text([_progress_json(the_store, p, r) for p, r in ongoing]))
             return
+        damaged = len(contents.damaged)  # named above by _read_store; counted here (spec 5)
         if not ongoing:
-            message("No assessment in progress.")
+            message("No assessment in progress" + (f" ({damaged} skipped as unreadable)." if damaged else "."))
             return
-        screen.in_progress_table([(r, *_summary(the_store, p)) for p, r in ongoing])
+        screen.in_progress_table([(r, *_summary(the_store, p)) for p, r in ongoing], skipped=damaged)
         if not interactive:
             return
         if len(ongoing) == 1:

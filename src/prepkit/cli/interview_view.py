@@ -433,9 +433,11 @@ class Screen:
         if len(items) > PENDING_SHOWN:
             self.out.print(f"  and {len(items) - PENDING_SHOWN} more.")
 
-    def in_progress_table(self, rows: list[tuple[Result, str, str]]) -> None:
-        """Each in-progress result with its questionnaire title and progress, numbered to choose from."""
-        self.out.print(Text("Assessments in progress", style="bold"))
+    def in_progress_table(self, rows: list[tuple[Result, str, str]], skipped: int = 0) -> None:
+        """Each in-progress result with its questionnaire title and progress, numbered to choose from;
+        skipped: files that failed the checks (already named on standard error)."""
+        left_out = f" ({skipped} skipped as unreadable)" if skipped else ""
+        self.out.print(Text(f"Assessments in progress{left_out}", style="bold"))
         for n, (result, title, answered) in enumerate(rows, 1):
             self.out.print(Text(f"{n:>2}  {result.agency} - {title}"))
             self.out.print(Text(f"    {answered}, saved {local_time(result.updated)}"))
