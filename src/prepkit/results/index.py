@@ -48,7 +48,7 @@ class _TeamHeader(BaseModel):
     respondents: list[_TeamSource] = []
 
 
-class _HeaderModel(BaseModel):
+class HeaderModel(BaseModel):
     """What a header needs of a result file; the answers are parsed but not validated."""
 
     model_config = ConfigDict(extra="ignore")
@@ -127,7 +127,7 @@ def _columns_valid(columns: dict[str, Any], raw: bytes) -> bool:
 def parse_header(path: Path, raw: bytes) -> Header | None:
     """The header of a current-format result file, or None when only the gate can tell (then call it)."""
     try:
-        head = _HeaderModel.model_validate_json(raw)
+        head = HeaderModel.model_validate_json(raw)
     except ValidationError:
         return None
     texts = (head.id, head.status, head.agency, head.questionnaire.id, head.questionnaire.version)

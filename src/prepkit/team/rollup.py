@@ -17,9 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from prepkit.content.models import Questionnaire
 from prepkit.content.yamlio import MAX_BYTES, open_regular, read_text
@@ -27,38 +26,12 @@ from prepkit.errors import ContentError, Problem, UsageError, os_reason
 from prepkit.gcpause import paused
 from prepkit.results.approval import approval_state
 from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_name
-from prepkit.results.index import Header
-from prepkit.results.model import QuestionnaireRef, Result, Snapshot, agency_key
+from prepkit.results.index import Header, HeaderModel
+from prepkit.results.model import Result, Snapshot, agency_key
 from prepkit.results.packet import PACKET_SUFFIX, RESULT, open_packet, read_packet
 from prepkit.results.store import Store
 from prepkit.scoring import Scorer, Summary
 from prepkit.team.planprogress import PlanProgress, plan_progress
-
-
-class _TeamSource(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    result: str | None = None
-
-
-class _TeamHeader(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    respondents: list[_TeamSource] = []
-
-
-class _Header(BaseModel):
-    """What pass 1 needs of a result file; the answers are parsed but not validated."""
-
-    model_config = ConfigDict(extra="ignore")
-    format: int
-    id: str
-    status: str
-    agency: str
-    date: dt.date
-    updated: dt.datetime
-    questionnaire: QuestionnaireRef
-    snapshot: Any = None
-    team: _TeamHeader | None = None
-    approval: Any = None
 
 
 @dataclass(slots=True)
@@ -120,7 +93,7 @@ def read_header(path: Path) -> Entry:
     except OSError as err:
         raise ContentError([_problem(path, f"cannot read: {os_reason(err)}")]) from None
     try:
-        head = _Header.model_validate_json(raw)
+        head = HeaderModel.model_validate_json(raw)
     except ValidationError:
         head = None
     if head is None or head.format != 1:
@@ -128,7 +101,7 @@ def read_header(path: Path) -> Entry:
         result = read_result(
             Path(f"{path}:{RESULT}") if packet else path, _Scorers().lookup, raw.decode("utf-8", errors="replace")
         )
-        head = _Header.model_validate(result.model_dump())
+        head = HeaderModel.model_validate(result.model_dump())
     return Entry(
         path=path,
         id=head.id,
