@@ -133,24 +133,11 @@ def parse_header(path: Path, raw: bytes) -> Header | None:
     texts = (head.id, head.status, head.agency, head.questionnaire.id, head.questionnaire.version)
     if head.format != 1 or any(CONTROL_CHARACTERS.search(t) for t in texts):
         return None
-    return Header(
-        id=head.id,
-        status=head.status,
-        agency=head.agency,
-        questionnaire=head.questionnaire.id,
-        version=head.questionnaire.version,
-        hash=head.questionnaire.hash,
-        date=head.date.isoformat(),
-        created=head.created.isoformat(),
-        updated=head.updated.isoformat(),
-        embedded=head.snapshot is not None,
-        approved=head.approval is not None,
-        sources=tuple(r.result for r in head.team.respondents if r.result) if head.team else (),
-    )
+    return header_of_result(head)  # the header model has a result's shape
 
 
 def header_of_result(result: Any) -> Header:
-    """The header of a Result read through the gate (an older format, migrated)."""
+    """The header of a Result read through the gate (an older format, migrated), or of a HeaderModel."""
     team = result.team
     return Header(
         id=result.id,
