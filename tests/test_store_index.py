@@ -403,3 +403,46 @@ def test_long_json_lists_are_json_dumps_character_for_character(ascii_only: bool
     assert _records_text(records, ascii_only) == json.dumps(records, indent=2, ensure_ascii=ascii_only)
     assert _records_text([{"a": float("nan")}], ascii_only) is None  # left to json.dumps, which refuses it
     assert _records_text([{"a": [1]}], ascii_only) is None and _records_text([{}], ascii_only) is None
+
+
+def test_the_skip_logic_the_gate_shares_is_the_scorers_own(hermetic: Path) -> None:
+    """history and rollup score with the applicability the gate worked out while reading: it is the one
+    applicability() gives, handed out once, and only for the answers it was computed for."""
+    from prepkit.content.applicability import applicability
+    from prepkit.scoring import Scorer
+
+    store = _generated_store(hermetic)
+    scorer = Scorer(MINI)
+    shared: list[Path] = []
+    for path in store.paths():
+        result = store.load(path)
+        q = gate.questionnaire_of(result)
+        applies = gate.applicability_read(q, result)
+        assert gate.applicability_read(q, result) is None  # handed out once
+        if applies is None:
+            continue
+        shared.append(path)
+        assert applies == applicability(q, result.answers)
+        assert Scorer(q).summarize(result.answers, applies) == scorer.summarize(result.answers)
+    assert shared  # some results answer a conditional question: the gate worked their skip logic out
+    result = store.load(shared[0])
+    copied = result.model_copy(update={"answers": dict(result.answers)})
+    assert gate.applicability_read(gate.questionnaire_of(result), copied) is None  # not for other answers
+
+
+@pytest.mark.parametrize("told", [0, 10, 99])
+def test_a_file_that_grew_after_its_size_was_read_is_read_whole_up_to_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, told: int
+) -> None:
+    """read_text reads as much as fstat said plus one byte; a file that grew meanwhile is read on, and
+    one grown past the limit is still refused."""
+    from prepkit.content import yamlio
+
+    real = yamlio._open_regular
+    monkeypatch.setattr(yamlio, "_open_regular", lambda path: (real(path)[0], told))
+    path = tmp_path / "grown.json"
+    path.write_text("x" * 100)
+    assert yamlio.read_text(path) == "x" * 100
+    monkeypatch.setattr(yamlio, "MAX_BYTES", 50)
+    with pytest.raises(ContentError, match=r"larger than|the limit"):
+        yamlio.read_text(path)

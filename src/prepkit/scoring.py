@@ -300,17 +300,26 @@ class Scorer:
         ]
         self.profile = [p.id for p in q.profile]
 
-    def summarize(self, answers: Mapping[str, Answer]) -> Summary:
-        applies = applicability(self.q, answers) if self.conditional else None
+    def summarize(self, answers: Mapping[str, Answer], applies: Mapping[str, bool] | None = None) -> Summary:
+        """applies: applicability(self.q, answers) when the caller has it already (the gate works it out
+        while reading a result: results.gate.applicability_read); else it is computed here."""
+        if not self.conditional:
+            applies = None
+        elif applies is None:
+            applies = applicability(self.q, answers)
         complete = all(pid in answers for pid in self.profile if applies is None or applies[pid])
         get = answers.get
         domain_scores: list[float | None] = []
         weighted: list[tuple[float, float]] = []
         gaps: list[str] = []
+        add_gap = gaps.append
         all_met = True
+        fsum = math.fsum
         for weight, rows in self.plan:
             numerator: list[float] = []
             denominator: list[float] = []
+            add_product = numerator.append
+            add_weight = denominator.append
             met = True
             for qid, qweight, critical, low, span, by_value in rows:
                 if applies is not None and not applies[qid]:
@@ -332,22 +341,22 @@ class Scorer:
                             credit = (float(value) - low) / span
                             known = (qweight * credit, credit < 1)
                         product, gap = known
-                numerator.append(product)
-                denominator.append(qweight)
+                add_product(product)
+                add_weight(qweight)
                 if gap:
-                    gaps.append(qid)
+                    add_gap(qid)
                     if critical:
                         met = False
             all_met = all_met and met
             if denominator:
-                domain_score = 100 * math.fsum(numerator) / math.fsum(denominator)
+                domain_score = 100 * fsum(numerator) / fsum(denominator)
                 domain_scores.append(domain_score)
                 weighted.append((weight, domain_score))
             else:
                 domain_scores.append(None)
         if not weighted:
             return Summary(complete, None, None, tuple(domain_scores), tuple(gaps))
-        overall = math.fsum(w * s for w, s in weighted) / math.fsum(w for w, _ in weighted)
+        overall = fsum(w * s for w, s in weighted) / fsum(w for w, _ in weighted)
         return Summary(
             complete, overall, level_for(self.q.levels, overall, all_met).id, tuple(domain_scores), tuple(gaps)
         )

@@ -82,26 +82,36 @@ def open_regular(path: Path) -> BinaryIO:
     The open itself never blocks (O_NONBLOCK), and the type is checked on the opened file, so nothing
     can be swapped in between. Raises ContentError naming what the path is, or OSError.
     """
+    return _open_regular(path)[0]
+
+
+def _open_regular(path: Path) -> tuple[BinaryIO, int]:
+    """open_regular, and the size of the opened file (from the same fstat that checked its type)."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        mode = os.fstat(fd).st_mode
+        info = os.fstat(fd)
+        mode = info.st_mode
         if not stat.S_ISREG(mode):
             raise file_problem(path, f"not a regular file (it is {kind_of(mode)})")
         os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
         raise
-    return os.fdopen(fd, "rb")
+    return os.fdopen(fd, "rb"), info.st_size
 
 
 def read_text(path: Path) -> str:
     """The file's text, refusing what is not a small UTF-8 regular file."""
     try:
-        with open_regular(path) as handle:
-            size = os.fstat(handle.fileno()).st_size
+        handle, size = _open_regular(path)
+        with handle:
             if size > MAX_BYTES:
                 raise file_problem(path, f"file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MiB")
-            raw = handle.read(MAX_BYTES + 1)
+            # as much as fstat said, plus one byte to see whether it grew since (then the rest, up to
+            # the limit): read(MAX_BYTES + 1) would allocate 5 MiB for every small file
+            raw = handle.read(size + 1)
+            if len(raw) > size:
+                raw += handle.read(MAX_BYTES + 1 - len(raw))
     except FileNotFoundError:
         raise file_problem(path, "not a regular file (or it does not exist)") from None
     except OSError as err:  # the system refused (spec 6): exit 3 for a file the user named

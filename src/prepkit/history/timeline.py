@@ -20,7 +20,7 @@ from prepkit.content.models import Questionnaire
 from prepkit.errors import ContentError, UsageError
 from prepkit.gcpause import paused
 from prepkit.history.compare import Comparison, compare
-from prepkit.results.gate import questionnaire_of
+from prepkit.results.gate import applicability_read, questionnaire_of
 from prepkit.results.index import Header
 from prepkit.results.model import Approval, Result, agency_key
 from prepkit.results.store import Store
@@ -164,7 +164,7 @@ def history_rows(
             except ContentError as err:
                 skipped.append(err)
                 continue
-            summary = scorer.summarize(result.answers)
+            summary = scorer.summarize(result.answers, applicability_read(scorer.q, result))
             rows.append(
                 Row(
                     path=path,

@@ -38,6 +38,8 @@ Finding = tuple[Loc, str, bool]  # where, what is wrong, whether the key (not th
 
 def read_result(path: Path, lookup: SnapshotLookup | None = None, text: str | None = None) -> Result:
     """The checked result in path, its snapshot attached and its hash in the current form."""
+    global _last_applicability
+    _last_applicability = None
     if text is None:
         text = read_text(path)
     checked = _read_fast(path, text, lookup)
@@ -128,7 +130,27 @@ def _answers_allowed(q: Questionnaire, answers: dict[str, Answer]) -> bool:
     if not answered_conditional:
         return True
     applies = applicability(q, answers)
+    global _last_applicability
+    _last_applicability = (q, answers, applies)
     return all(applies[qid] for qid in answered_conditional)
+
+
+# The skip logic the fast path worked out for the answers of the result read last: (questionnaire,
+# answers dict, applicability). Cleared by every read; taken (once) by applicability_read.
+_last_applicability: tuple[Questionnaire, dict[str, Answer], dict[str, bool]] | None = None
+
+
+def applicability_read(q: Questionnaire, result: Result) -> dict[str, bool] | None:
+    """applicability(q, result.answers) as the gate worked it out while reading result, so that a
+    reader who scores the result next need not work it out again; None when the gate did not (then
+    compute it). Call it right after reading, before anything changes the answers: the gate's figure
+    is handed out once, and only for the very answers dict and questionnaire it was computed for."""
+    global _last_applicability
+    last = _last_applicability
+    _last_applicability = None
+    if last is None or last[0] is not q or last[1] is not result.answers:
+        return None
+    return last[2]
 
 
 def snapshot_file_name(content_hash: str) -> str:

@@ -25,7 +25,7 @@ from prepkit.content.yamlio import MAX_BYTES, open_regular, read_text
 from prepkit.errors import ContentError, Problem, UsageError, os_reason
 from prepkit.gcpause import paused
 from prepkit.results.approval import approval_state
-from prepkit.results.gate import questionnaire_of, read_result, snapshot_file_name
+from prepkit.results.gate import applicability_read, questionnaire_of, read_result, snapshot_file_name
 from prepkit.results.index import Header, HeaderModel
 from prepkit.results.model import Result, Snapshot, agency_key
 from prepkit.results.packet import PACKET_SUFFIX, RESULT, open_packet, read_packet
@@ -327,7 +327,7 @@ def _score_agency(
                     [_problem(entry.path, "answers changed after approval; not counted as signed (--signed-only)")]
                 )
             scorer = scorers.scorer(result)
-            summary = scorer.summarize(result.answers)
+            summary = scorer.summarize(result.answers, applicability_read(scorer.q, result))
         except ContentError as err:
             skipped.append(Skipped(entry.path, "; ".join(map(str, err.problems))))
             continue
