@@ -186,8 +186,8 @@ def validate(
                 }
             )
             continue
-        for warning in validated.warnings:
-            print(str(warning), file=sys.stderr)
+        if validated.warnings:  # one write: a large questionnaire can have thousands
+            print("\n".join(map(str, validated.warnings)), file=sys.stderr)
         ok = not (strict and validated.warnings)
         failed += not ok
         records.append(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from prepkit.content.answers import load_answers
 from prepkit.content.models import Answer, Questionnaire, ResourceLibrary
@@ -15,9 +15,10 @@ from prepkit.content.validation import validate_document
 from prepkit.content.yamlio import load_yaml
 from prepkit.errors import Problem, UsageError
 from prepkit.gcpause import paused
-from prepkit.results.gate import questionnaire_of
-from prepkit.results.model import Result
-from prepkit.results.store import Store
+
+if TYPE_CHECKING:  # imported where used: `validate` of a YAML file needs none of the store's code
+    from prepkit.results.model import Result
+    from prepkit.results.store import Store
 
 
 @dataclass
@@ -45,6 +46,7 @@ def _open_assessment(ref: str, store: Store, questionnaire: str | None) -> Asses
     if questionnaire is not None:
         raise UsageError("--questionnaire applies to answers files; a saved result keeps its own questionnaire")
     from prepkit.history.timeline import find_result  # history builds on content: imported when used
+    from prepkit.results.gate import questionnaire_of
 
     result = find_result(store, ref)
     return Assessment(
@@ -69,6 +71,8 @@ def validate_path(path: Path) -> Validated:
 
 def _validate_path(path: Path) -> Validated:
     if path.suffix.lower() == ".json":
+        from prepkit.results.store import Store
+
         result = Store(path.parent.parent).load(path)
         ref = result.questionnaire
         return Validated(f"result {result.id}: {result.agency}, {ref.id} {ref.version}", kind="result")
@@ -85,7 +89,7 @@ def _validate_path(path: Path) -> Validated:
         validate_document(doc, ResourceLibrary)
         library = load_library(path)
         return Validated(f"resource library: {len(library)} resources", kind="resources")
-    q = questionnaire_from_document(doc)
+    q = questionnaire_from_document(doc, hashed=False)  # validate shows no hash
     warnings = [doc.problem(f.loc, f"warning: {f.message}", key=f.at_key) for f in questionnaire_warnings(q)]
     return Validated(
         f"questionnaire '{q.id}' {q.version}: {len(q.domains)} domains, {q.question_count()} "
