@@ -220,3 +220,15 @@ def test_report_export_and_compare_take_an_agency_name(hermetic: Path, tmp_path:
     assert report.returncode == 2 and "2 results" in report.stderr
     compared = run_prepkit("compare", ids[0], "other", "--json")
     assert compared.returncode == 0, compared.stderr
+
+
+def test_the_resume_list_counts_the_files_it_skipped(hermetic: Path) -> None:
+    store = Store(hermetic)
+    autosave = Autosave.start(store, load_questionnaire(DRILL), "Agency", None)
+    autosave.save({}, complete=False)
+    autosave.release()
+    (store.results_dir / "half.json").write_text('{"format": 1, "id": "half", "status": "in-progress", "agen')
+    proc = run_prepkit("resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "Assessments in progress (1 skipped as unreadable)" in proc.stdout
+    assert "half.json:1:" in proc.stderr
