@@ -384,27 +384,6 @@ def test_the_compiled_skip_logic_is_the_specified_one(source: Path | None, tmp_p
         assert list(applicability(q, answers)) == [item.id for item in items]
 
 
-@pytest.mark.parametrize("ascii_only", [True, False])
-def test_long_json_lists_are_json_dumps_character_for_character(ascii_only: bool) -> None:
-    from prepkit.cli.app import _records_text
-
-    rng = random.Random(int(ascii_only))
-    texts = ["plain", 'quote " and \\ back', "tab\there\nline", "Ünïcödé 東京", "\u2028", "", "<&>", "\x7f"]
-    values: list[Any] = [None, True, False, 0, -3, 10**20, 0.1, -0.0, 1e16, 2.5e-8, 49.3, *texts]
-    records = [
-        {
-            rng.choice(texts) or "id": rng.choice(values),
-            "path": rng.choice(texts),
-            "overall": {"score": rng.choice(values), "level": rng.choice(values)},
-            "complete": rng.choice([True, False]),
-        }
-        for _ in range(150)
-    ]
-    assert _records_text(records, ascii_only) == json.dumps(records, indent=2, ensure_ascii=ascii_only)
-    assert _records_text([{"a": float("nan")}], ascii_only) is None  # left to json.dumps, which refuses it
-    assert _records_text([{"a": [1]}], ascii_only) is None and _records_text([{}], ascii_only) is None
-
-
 def test_the_skip_logic_the_gate_shares_is_the_scorers_own(hermetic: Path) -> None:
     """history and rollup score with the applicability the gate worked out while reading: it is the one
     applicability() gives, handed out once, and only for the answers it was computed for."""

@@ -97,3 +97,34 @@ def test_a_long_string_aliased_many_times_is_refused_fast(tmp_path: Path) -> Non
     assert proc.returncode == 1
     assert "more than 10 million characters once aliases are expanded" in proc.stderr
     assert time.monotonic() - started < 10  # before the bound: 13 to 45 s and gigabytes
+
+
+def test_positions_are_those_of_the_values_the_builder_kept(tmp_path: Path) -> None:
+    """Positions are looked up in the parsed file only when a message needs one: each must be where the
+    kept value is (the first of two equal keys, a flow text continued after a comma, list items)."""
+    from prepkit.content.yamlio import load_yaml
+
+    path = tmp_path / "doc.yaml"
+    path.write_text(
+        "a: 1\n"
+        "items:\n"
+        "  - {id: x, description: No policy, practice or resource exists., note: n}\n"
+        "  - id: y\n"
+        "    when: {has-schools: [yes, no]}\n"
+        "a: 2\n"
+        "1: number key\n",
+        encoding="utf-8",
+    )
+    doc = load_yaml(path, positions_only=True)  # the duplicate `a` is an error; its positions still count
+    assert doc.data["items"][0]["description"] == "No policy, practice or resource exists."
+    assert doc.position(("a",)) == (1, 4)  # the first `a`, the one kept
+    assert doc.position(("a",), key=True) == (1, 1)
+    assert doc.position(("items", 0, "note")) == (3, 73)
+    assert doc.position(("items", 0, "note"), key=True) == (3, 67)
+    assert doc.position(("items", 1, "when", "has-schools", 1)) == (5, 31)
+    assert doc.position(("items", 1, "when", "missing", 4)) == (5, 11)  # its nearest ancestor
+    assert doc.position(("items", 7)) == (3, 3)
+    assert doc.position((1,), key=True) == (7, 1)
+    assert doc.position(("practice or resource exists.",)) == (1, 1)  # merged into the text, not a key
+    assert doc.position(([],)) == (1, 1)  # an unhashable step is no key
+    assert doc.problem(("items", 1, "id"), "m").line == 4

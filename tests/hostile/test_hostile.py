@@ -254,6 +254,30 @@ def test_a_questionnaire_with_2000_questions_is_accepted(store: Path, tmp_path: 
     assert json.loads(proc.stdout)["complete"] is True
 
 
+def test_thousands_of_unknown_names_are_each_refused_without_stalling(store: Path, tmp_path: Path) -> None:
+    """Each unknown name gets its line; "did you mean" stops after a budget of comparisons. Without one,
+    difflib compared every name with every question: 20,000 unknown answers to a 10,000-question
+    questionnaire took 27 minutes, and these files would outlast the hang guard."""
+    (tmp_path / "big.yaml").write_text(questionnaire_text(5000), encoding="utf-8")
+    unknown = [f"  nope-{n}: 1" for n in range(8000)]
+    answers = answers_text("big.yaml", 1).replace("  has-schools: yes\n", "\n".join(unknown) + "\n")
+    (tmp_path / "answers.yaml").write_text(answers, encoding="utf-8")
+    proc = prepkit(store, "validate", "answers.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 8000
+    assert lines[0] == "answers.yaml:5:3: unknown question 'nope-0'"
+    assert lines[-1] == "answers.yaml:8004:3: unknown question 'nope-7999'"
+
+    text = questionnaire_text(5000).replace("        when: {has-schools: [yes, unsure]}\n", "")
+    text = text.replace("        help:", "        when: {nope: [yes]}\n        help:")
+    (tmp_path / "conditions.yaml").write_text(text, encoding="utf-8")
+    proc = prepkit(store, "validate", "conditions.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 5000 and all("unknown question 'nope'" in line for line in lines)
+
+
 # --- accepted on purpose: HTML, script, URLs and bidi marks in text come out as text in the report
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import io
-import json
-import math
 import os
 import shutil
 import sys
@@ -188,64 +186,9 @@ def json_text(data: object) -> str:
     Never NaN or Infinity, which are not JSON (the gate keeps them out of results)."""
     encoding = (getattr(sys.stdout, "encoding", None) or "ascii").lower().replace("-", "")
     ascii_only = encoding not in ("utf8", "utf16", "utf32")
-    if isinstance(data, list) and len(data) > 100:
-        fast = _records_text(data, ascii_only)
-        if fast is not None:
-            return fast
-    return json.dumps(data, indent=2, ensure_ascii=ascii_only, allow_nan=False)
+    from prepkit.cli.jsonout import indented_json
 
-
-def _records_text(records: list[object], ascii_only: bool) -> str | None:
-    """json.dumps(records, indent=2) for a long list of records (dicts of text, numbers, true/false/null
-    and dicts of those, as `history --json` prints), character for character, with each value encoded
-    by json's own C functions; None for anything else (then json.dumps does it). Python's encoder
-    indents in Python: 0.4 s for ten thousand history rows."""
-    from json.encoder import encode_basestring, encode_basestring_ascii
-
-    text = encode_basestring_ascii if ascii_only else encode_basestring
-
-    def scalar(value: object) -> str | None:
-        if isinstance(value, str):
-            return text(value)
-        if value is None:
-            return "null"
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        if type(value) is int:
-            return int.__repr__(value)
-        if type(value) is float and math.isfinite(value):
-            return float.__repr__(value)
-        return None
-
-    lines = ["["]
-    for n, record in enumerate(records):
-        if type(record) is not dict or not record:
-            return None
-        lines.append("  {")
-        last = len(record) - 1
-        for i, (key, value) in enumerate(record.items()):
-            if type(key) is not str:
-                return None
-            comma = "," if i < last else ""
-            if type(value) is dict and value:
-                lines.append(f"    {text(key)}: {{")
-                inner_last = len(value) - 1
-                for j, (inner_key, inner) in enumerate(value.items()):
-                    encoded = scalar(inner)
-                    if type(inner_key) is not str or encoded is None:
-                        return None
-                    lines.append(f"      {text(inner_key)}: {encoded}{',' if j < inner_last else ''}")
-                lines.append(f"    }}{comma}")
-                continue
-            encoded = scalar(value)
-            if encoded is None:
-                return None
-            lines.append(f"    {text(key)}: {encoded}{comma}")
-        lines.append("  }," if n < len(records) - 1 else "  }")
-    lines.append("]")
-    return "\n".join(lines)
+    return indented_json(data, ascii_only=ascii_only)
 
 
 def report_error(error: PrepkitError) -> None:

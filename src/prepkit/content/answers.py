@@ -11,7 +11,7 @@ from typing import Any
 from prepkit.content.applicability import applicability
 from prepkit.content.models import Answer, AnswerDetail, AnswersFile, ProfileQuestion, Question, Questionnaire
 from prepkit.content.questionnaire import find_questionnaire, load_questionnaire
-from prepkit.content.validation import shown, suggest, validate_document
+from prepkit.content.validation import Suggestions, shown, validate_document
 from prepkit.content.yamlio import Document, Loc, load_yaml
 from prepkit.errors import ContentError, Problem, UsageError
 
@@ -30,6 +30,13 @@ class AnswerSheet:
     answers: dict[str, Answer]
 
 
+def _checked_answer(**fields: Any) -> Answer:
+    """An Answer of fields parse_answer has checked: the kind it chose, a value of the question's own
+    scale, a choice of its own, a note and evidence that AnswerDetail validated. Validating each again
+    cost more than the rest of reading an answers file of 10,000 answers."""
+    return Answer.model_construct(**fields)
+
+
 def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -> Answer:
     """One raw answer as an Answer; ValueError says what is wrong and what is allowed."""
     note = evidence = None
@@ -39,7 +46,7 @@ def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -
         text = str(raw).strip().casefold()
         for choice in item.choices:
             if choice.id.casefold() == text:
-                return Answer(kind="choice", choice=choice.id, note=note, evidence=evidence)
+                return _checked_answer(kind="choice", choice=choice.id, note=note, evidence=evidence)
         raise ValueError(
             f"'{shown(raw)}' is not a choice of '{item.id}'; allowed: {', '.join(c.id for c in item.choices)}"
         )
@@ -52,12 +59,12 @@ def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -
                     f"'{item.id}' cannot be answered N/A (it applies to every agency); "
                     f"allowed: {_allowed(options, na=False)}"
                 )
-            return Answer(kind="na", note=note, evidence=evidence)
+            return _checked_answer(kind="na", note=note, evidence=evidence)
         if text == "unknown":
-            return Answer(kind="unknown", note=note, evidence=evidence)
+            return _checked_answer(kind="unknown", note=note, evidence=evidence)
         for option in options:
             if option.label.strip().casefold() == text:
-                return Answer(kind="value", value=option.value, note=note, evidence=evidence)
+                return _checked_answer(kind="value", value=option.value, note=note, evidence=evidence)
         try:
             raw = float(text)
         except ValueError:
@@ -66,7 +73,7 @@ def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -
             ) from None
     for option in options:
         if float(option.value) == float(raw):
-            return Answer(kind="value", value=option.value, note=note, evidence=evidence)
+            return _checked_answer(kind="value", value=option.value, note=note, evidence=evidence)
     raise ValueError(f"{raw} is not on the scale of '{item.id}'; allowed: {_allowed(options, na=item.na)}")
 
 
@@ -154,10 +161,11 @@ def resolve_answers(
     items = {item.id: item for item in q.items()}
     answers: dict[str, Answer] = {}
     findings: list[tuple[Loc, str, bool]] = []
+    hint = Suggestions()
     for qid, value in raw.items():
         item = items.get(str(qid))
         if item is None:
-            findings.append(((*loc, qid), f"unknown question '{shown(qid)}'{suggest(str(qid), items)}", True))
+            findings.append(((*loc, qid), f"unknown question '{shown(qid)}'{hint(str(qid), items)}", True))
             continue
         if value is None:
             continue
@@ -194,7 +202,15 @@ def load_answers(
 
     base: earlier answers that the file's answers complete, as in a rerun (see resolve_answers).
     """
-    path = Path(path)
+    from prepkit.gcpause import paused
+
+    with paused():  # thousands of answers and no cycles: collecting would only cost time
+        return _load_answers(Path(path), questionnaire, base)
+
+
+def _load_answers(
+    path: Path, questionnaire: Questionnaire | str | None, base: Mapping[str, Answer] | None
+) -> AnswerSheet:
     doc = load_yaml(path)
     sheet = validate_document(doc, AnswersFile)
     if isinstance(questionnaire, str):

@@ -183,6 +183,13 @@ class Questionnaire(Strict):
 
     @property
     def content_hash(self) -> str:
+        """The hash a result records (content.questionnaire.content_hash), worked out when first asked
+        for: scoring or validating a questionnaire never needs it. A loaded questionnaire is never
+        changed afterwards, so computing it late gives what computing it at load time would."""
+        if not self._content_hash:
+            from prepkit.content.questionnaire import content_hash
+
+            self._content_hash = content_hash(self, self._library)
         return self._content_hash
 
     def scale_of(self, question: Question) -> list[ScaleOption]:

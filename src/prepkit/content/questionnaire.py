@@ -55,9 +55,8 @@ def library_for(folder: Path) -> dict[str, Resource]:
     return resolved
 
 
-def questionnaire_from_document(doc: Document, *, hashed: bool = True) -> Questionnaire:
-    """The checked questionnaire of doc. hashed=False leaves out its content hash (content_hash is then
-    ""), for a caller that only reports on the questionnaire and drops it (validate)."""
+def questionnaire_from_document(doc: Document) -> Questionnaire:
+    """The checked questionnaire of doc (its content hash is worked out when first asked for)."""
     questionnaire = validate_document(doc, Questionnaire)
     library = library_for(doc.path.parent)
     findings = check_questionnaire(questionnaire, library)
@@ -66,8 +65,6 @@ def questionnaire_from_document(doc: Document, *, hashed: bool = True) -> Questi
         raise ContentError(sorted(problems, key=lambda p: (p.line, p.column)))
     questionnaire._library = {rid: library[rid] for rid in questionnaire.resource_ids()}
     questionnaire._source = str(doc.path)
-    if hashed:
-        questionnaire._content_hash = content_hash(questionnaire, questionnaire.library)
     return questionnaire
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from prepkit.content.models import RESERVED_LABELS, ProfileQuestion, Question, Questionnaire, Resource, ResourceLibrary
-from prepkit.content.validation import shown, suggest
+from prepkit.content.validation import Suggestions, shown, suggest
 from prepkit.content.yamlio import Loc
 
 
@@ -141,6 +141,7 @@ def _check_scale_refs(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
 
 def _check_when(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
     earlier: dict[str, ProfileQuestion | Question] = {}
+    hint = Suggestions()
     later = {item.id for item in q.items()}
     items: list[tuple[Loc, ProfileQuestion | Question]] = [(("profile", i), p) for i, p in enumerate(q.profile)]
     items += [
@@ -160,7 +161,7 @@ def _check_when(q: Questionnaire) -> Iterator[Finding | tuple[Loc, str]]:
                         where, f"'{ref}' comes after '{item.id}'; a condition may only name an earlier question", True
                     )
                 else:
-                    yield Finding(where, f"unknown question '{shown(ref)}'{suggest(ref, earlier)}", True)
+                    yield Finding(where, f"unknown question '{shown(ref)}'{hint(ref, earlier)}", True)
                 continue
             allowed = _when_values(q, target)
             for i, value in enumerate(values):
@@ -213,7 +214,8 @@ def _check_resources(q: Questionnaire, library: dict[str, Resource]) -> Iterator
             (("domains", d, "questions", k, "resources"), question.resources)
             for k, question in enumerate(domain.questions)
         ]
+    hint = Suggestions()
     for loc, ids in refs:
         for i, rid in enumerate(ids):
             if rid not in library:
-                yield (*loc, i), f"unknown resource '{rid}'{suggest(rid, library)}"
+                yield (*loc, i), f"unknown resource '{rid}'{hint(rid, library)}"

@@ -89,7 +89,7 @@ def _validate_path(path: Path) -> Validated:
         validate_document(doc, ResourceLibrary)
         library = load_library(path)
         return Validated(f"resource library: {len(library)} resources", kind="resources")
-    q = questionnaire_from_document(doc, hashed=False)  # validate shows no hash
+    q = questionnaire_from_document(doc)
     warnings = [doc.problem(f.loc, f"warning: {f.message}", key=f.at_key) for f in questionnaire_warnings(q)]
     return Validated(
         f"questionnaire '{q.id}' {q.version}: {len(q.domains)} domains, {q.question_count()} "

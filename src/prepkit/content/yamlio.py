@@ -29,6 +29,8 @@ Loc = tuple[str | int, ...]
 _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 # C0 controls but tab and newline, DEL and C1: in text they can rewrite the terminal that shows it.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -51,29 +53,102 @@ _Yaml12Loader.yaml_implicit_resolvers = {
     for first, resolvers in _BASE.yaml_implicit_resolvers.items()
 }
 _Yaml12Loader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_RESOLVERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(resolvers) for first, resolvers in _Yaml12Loader.yaml_implicit_resolvers.items() if first is not None
+}
+if None in _Yaml12Loader.yaml_implicit_resolvers or _Yaml12Loader.yaml_path_resolvers:  # what _resolve skips
+    raise RuntimeError("this PyYAML has wildcard or path resolvers; prepkit's resolver does not apply them")
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: _STR_TAG,
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+def _resolve(_loader: object, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    """BaseResolver.resolve for a loader with no path resolvers and no wildcard implicit ones: the same
+    tags, without building a list of resolvers for every value (the C parser calls it for each node)."""
+    if kind is yaml.ScalarNode and implicit[0]:
+        for tag, regexp in _RESOLVERS_BY_FIRST.get(value[:1], ()):
+            if regexp.match(value):
+                return tag
+    return _DEFAULT_TAGS[kind]
+
+
+_Yaml12Loader.resolve = _resolve
 
 
 @dataclass
 class Document:
-    """Plain data read from a YAML file, with the position of every value and mapping key."""
+    """Plain data read from a YAML file, and where each value and mapping key came from.
+
+    Positions are looked up only when a message needs one, in the parsed node graph (root): keeping a
+    position for every value while building cost a third of the time of loading a large questionnaire.
+    """
 
     path: Path
     data: Any
-    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    root: yaml.Node | None = None
+    _entries: dict[int, dict[Any, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, repr=False)
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        """Line and column of loc, or of its nearest ancestor that has one."""
-        if key and loc in self.key_positions:
-            return self.key_positions[loc]
-        for end in range(len(loc), -1, -1):
-            if loc[:end] in self.positions:
-                return self.positions[loc[:end]]
-        return (1, 1)
+        """Line and column of loc (of its key, with key=True), or of its nearest ancestor that has one."""
+        node = self.root
+        if node is None:
+            return (1, 1)
+        found = _start(node)
+        for depth, part in enumerate(loc):
+            pair = self._child(node, part)
+            if pair is None:
+                break
+            key_node, node = pair
+            if key and key_node is not None and depth == len(loc) - 1:
+                return _start(key_node)
+            found = _start(node)
+        return found
 
     def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
         line, column = self.position(loc, key=key)
         return Problem(str(self.path), line, column, message)
+
+    def _child(self, node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+        """The key node (None in a list) and the value node at part of node, as the builder read them."""
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            if type(part) is int and 0 <= part < len(node.value):
+                return None, node.value[part]
+            return None
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            entries = self._entries.get(id(node))
+            if entries is None:  # once per mapping: thousands of messages about one mapping stay linear
+                entries = self._entries[id(node)] = {key: (k, v) for key, k, v in _mapping_entries(node)}
+            try:
+                return entries.get(part)
+            except TypeError:  # an unhashable part: no such key
+                return None
+        return None
+
+
+def _start(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _mapping_entries(node: yaml.MappingNode) -> list[tuple[Any, yaml.Node, yaml.Node]]:
+    """(key, key node, value node) of each entry the builder keeps, in order, without its messages."""
+    builder = _Builder(Path(), _key_loader())
+    entries: list[tuple[Any, yaml.Node, yaml.Node]] = []
+    builder.entries = entries
+    builder._mapping(node, 0)
+    return entries
+
+
+def _key_loader() -> Any:
+    global _KEY_LOADER
+    if _KEY_LOADER is None:
+        _KEY_LOADER = _Yaml12Loader("")
+    return _KEY_LOADER
+
+
+_KEY_LOADER: Any = None
 
 
 def open_regular(path: Path) -> BinaryIO:
@@ -154,7 +229,7 @@ def load_yaml(path: Path, text: str | None = None, *, positions_only: bool = Fal
         raise file_problem(path, f"nesting deeper than {MAX_DEPTH} levels is not allowed") from None
     finally:
         loader.dispose()
-    doc = Document(path, None)
+    doc = Document(path, None, node)
     if node is None:
         return doc
     # Only aliases (`*name`) can make the built document larger than the text; most files have none.
@@ -174,8 +249,8 @@ def load_yaml(path: Path, text: str | None = None, *, positions_only: bool = Fal
                 mark.line + 1,
                 mark.column + 1,
             )
-    builder = _Builder(doc, loader)
-    doc.data = builder.build(node, (), 0)
+    builder = _Builder(path, loader)
+    doc.data = builder.build(node)
     if (builder.problems or builder.quoting) and not positions_only:
         problems = builder.problems
         if builder.quoting and looks_like_prepkit(node):
@@ -289,28 +364,33 @@ class _TooBig(Exception):
 
 
 class _Builder:
-    """Turns a composed node graph into plain data, enforcing depth, size and tag limits."""
+    """Turns a composed node graph into plain data, enforcing depth, size and tag limits.
 
-    def __init__(self, doc: Document, loader: Any) -> None:
-        self.doc = doc
+    entries: when a list, _mapping only records the entries it keeps there (Document's positions)
+    and builds no values.
+    """
+
+    def __init__(self, path: Path, loader: Any) -> None:
+        self.path = str(path)
         self.loader = loader
         self.nodes = 0
         self.problems: list[Problem] = []  # messages that show nothing of the file's content
         self.quoting: list[Problem] = []  # messages that quote a key or value
+        self.entries: list[tuple[Any, yaml.Node, yaml.Node]] | None = None
 
     def _problem(self, node: yaml.Node, message: str, *, quotes: bool = False) -> None:
         """Record a problem; quotes: its message shows a value of the file (see load_yaml)."""
         mark = node.start_mark
-        problem = Problem(str(self.doc.path), mark.line + 1, mark.column + 1, message)
+        problem = Problem(self.path, mark.line + 1, mark.column + 1, message)
         (self.quoting if quotes else self.problems).append(problem)
 
-    def build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+    def build(self, node: yaml.Node) -> Any:
         try:
-            return self._build(node, loc, depth)
+            return self._build(node, 0)
         except _TooBig:
             return None
 
-    def _build(self, node: yaml.Node, loc: Loc, depth: int) -> Any:
+    def _build(self, node: yaml.Node, depth: int) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             self._problem(
@@ -322,35 +402,43 @@ class _Builder:
         if depth > MAX_DEPTH:
             self._problem(node, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
             raise _TooBig
-        self.doc.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                self._problem(node, f"the tag {node.tag} is not allowed; prepkit reads plain YAML lists only")
-                return None
-            return [self._build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
+            if node.tag != _MAP_TAG:
                 self._problem(node, f"the tag {node.tag} is not allowed; prepkit reads plain YAML mappings only")
                 return None
-            return self._mapping(node, loc, depth)
+            return self._mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self._problem(node, f"the tag {node.tag} is not allowed; prepkit reads plain YAML lists only")
+                return None
+            build = self._build
+            return [build(item, depth + 1) for item in node.value]
         self._problem(node, "unsupported YAML node")
         return None
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
-        if not node.style and (message := ambiguous_number(node.value)):
+        value = node.value
+        tag = node.tag
+        # the common case, one-line text: quoted, or plain with a first character that cannot start a
+        # number YAML 1.1 and 1.2 read differently (ambiguous_number looks no further for ASCII words)
+        if (
+            tag == _STR_TAG
+            and value.isprintable()
+            and (node.style or (value[:1] not in _NUMBER_START and value.isascii()))
+        ):
+            return value
+        if not node.style and (message := ambiguous_number(value)):
             self._problem(node, message, quotes=True)
             return None
-        if node.tag not in _SCALAR_TAGS:
-            self._problem(
-                node, f"the tag {node.tag} is not allowed; only plain text, numbers, true/false, dates and null"
-            )
+        if tag not in _SCALAR_TAGS:
+            self._problem(node, f"the tag {tag} is not allowed; only plain text, numbers, true/false, dates and null")
             return None
         try:
             # plain text needs no constructing; other tags go straight to their constructor (much faster
             # than construct_object, which keeps bookkeeping for anchors that scalars never need)
-            value = node.value if node.tag == _STR_TAG else self.loader.yaml_constructors[node.tag](self.loader, node)
+            value = value if tag == _STR_TAG else self.loader.yaml_constructors[tag](self.loader, node)
         except (yaml.YAMLError, ValueError, OverflowError) as err:
             self._problem(node, f"invalid value {_shorten(node.value)!r}: {str(err).split(';')[0]}", quotes=True)
             return None
@@ -363,25 +451,28 @@ class _Builder:
             return None
         return value
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         previous: tuple[Any, yaml.Node] | None = None
+        entries = self.entries
         for key_node, value_node in node.value:
             if previous is not None and _continues_text(node, previous[1], key_node, value_node):
                 # `{description: No policy, practice or resource exists.}`: the author meant one text
                 # with a comma in it (the spec's own example reads so), not a key "practice or ...".
                 result[previous[0]] = f"{result[previous[0]]}, {key_node.value}"
                 continue
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            if type(key_node) is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, "keys must be plain text (merge keys '<<' are not supported)")
                 continue
             key = self._scalar(key_node)
             if key in result:
                 self._problem(key_node, f"duplicate key '{key}'", quotes=True)
                 continue
-            key_loc = (*loc, key)
-            self.doc.key_positions[key_loc] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self._build(value_node, key_loc, depth + 1)
+            if entries is None:
+                result[key] = self._build(value_node, depth + 1)
+            else:
+                result[key] = ""
+                entries.append((key, key_node, value_node))
             previous = (key, value_node)
         return result
 
