@@ -487,7 +487,19 @@ def machine() -> str:
     )
 
 
+def compile_bytecode() -> None:
+    """Compile prepkit's modules as `pip install .` does for a user. An editable install on a machine
+    that sets PYTHONDONTWRITEBYTECODE (as these do) would otherwise compile every module changed since
+    its last cached bytecode in every measured process: 50 ms a run, measured as prepkit's."""
+    import compileall
+
+    import prepkit
+
+    compileall.compile_dir(str(Path(prepkit.__file__).parent), quiet=1)
+
+
 def main() -> None:
+    compile_bytecode()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median); default 5")
     parser.add_argument(

@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests" / "hostile"))
 
-from bench import make_store  # noqa: E402
+from bench import compile_bytecode, make_store  # noqa: E402
 
 PY = sys.executable
 GNU_TIME = Path("/usr/bin/time")
@@ -115,6 +115,7 @@ def add_in_progress(root: Path, count: int) -> None:
 
 
 def main() -> None:
+    compile_bytecode()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 10_000])
     parser.add_argument("--runs", type=int, default=3)

@@ -146,6 +146,20 @@ def test_help_does_not_import_heavy_modules() -> None:
     assert proc.stdout.strip() == "[]"
 
 
+def test_scoring_an_answers_file_loads_no_store_code_and_no_content_hash() -> None:
+    """`score answers.yaml` needs neither the store (asked for only for a saved result) nor the
+    questionnaire's content hash (worked out when first asked for): both cost time at 10,000 questions."""
+    code = (
+        "import sys; from prepkit.cli import app; from typer.testing import CliRunner; "
+        "import prepkit.content.questionnaire as q; calls = []; real = q.content_hash; "
+        "q.content_hash = lambda *a: calls.append(1) or real(*a); "
+        f"r = CliRunner().invoke(app, ['score', {str(PACK / 'answers.yaml')!r}, '--json']); "
+        "print(r.exit_code, sorted(m for m in sys.modules if m.startswith('prepkit.results')), len(calls))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "0 [] 0"
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """prepkit built as a wheel, offline (no build isolation), as `pip install .` builds it."""

@@ -93,20 +93,18 @@ def plan_of(q: Questionnaire) -> _Plan:
 
 def _build_plan(q: Questionnaire) -> _Plan:
     domains = []
+    scales: dict[int, tuple[float, float, dict[float, str]]] = {}  # by scale: most questions share one
     for domain in q.domains:
         scored = []
         for question in domain.questions:
             options = q.scale_of(question)
-            values = [float(o.value) for o in options]
-            scored.append(
-                _Scored(
-                    question,
-                    min(values),
-                    max(values) - min(values),
-                    {float(o.value): o.label for o in options},
-                    q.resources_for(domain, question),
-                )
-            )
+            scale = scales.get(id(options))
+            if scale is None:
+                values = [float(o.value) for o in options]
+                labels = {float(o.value): o.label for o in options}
+                scale = scales[id(options)] = (min(values), max(values) - min(values), labels)
+            low, span, labels = scale
+            scored.append(_Scored(question, low, span, labels, q.resources_for(domain, question)))
         domains.append((domain, tuple(scored)))
     return _Plan(tuple(domains))
 

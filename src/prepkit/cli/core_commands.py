@@ -25,6 +25,7 @@ from prepkit.errors import ContentError, ExitCode, PrepkitError, UsageError
 
 if TYPE_CHECKING:
     from prepkit.errors import Problem
+    from prepkit.results.store import Store
 
 
 def print_json(data: object) -> None:
@@ -245,11 +246,15 @@ def score(
 ) -> None:
     """Score an assessment: domain scores, levels and the top gaps."""
     from prepkit.content.sources import open_assessment
-    from prepkit.results.store import Store, default_store_dir
     from prepkit.scoring import score as compute
     from prepkit.scoring import scorecard_json
 
-    assessment = open_assessment(file, Store(default_store_dir(store)), questionnaire)
+    def the_store() -> Store:
+        from prepkit.results.store import Store, default_store_dir
+
+        return Store(default_store_dir(store))
+
+    assessment = open_assessment(file, the_store, questionnaire)
     q = assessment.questionnaire
     card = compute(q, assessment.answers)
     if json_output:

@@ -76,7 +76,9 @@ class _Writer:
             if type(key) is not str:
                 raise _Unusual
             kind = type(item)
-            if kind is dict or kind is list:
+            if kind is str:  # the commonest value, encoded here rather than through _scalar
+                append(f"{separator}{encode_text(key)}: {encode_text(item)}")
+            elif kind is dict or kind is list:
                 append(f"{separator}{encode_text(key)}: ")
                 self._value(item, inner)
             else:
@@ -90,10 +92,13 @@ class _Writer:
             return
         inner = newline + "  "
         append = self.parts.append
+        encode_text = self.encode_text
         separator = "[" + inner
         for item in value:
             kind = type(item)
-            if kind is dict or kind is list:
+            if kind is str:
+                append(separator + encode_text(item))
+            elif kind is dict or kind is list:
                 append(separator)
                 self._value(item, inner)
             else:

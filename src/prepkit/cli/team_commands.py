@@ -70,7 +70,7 @@ def merge(
     if output is not None and str(output) == "-" and json_output:
         raise UsageError("-o - and --json would both write to standard output; choose one")
     the_store = Store(default_store_dir(store))
-    members = [TeamMember(ref, open_assessment(ref, the_store)) for ref in results]
+    members = [TeamMember(ref, open_assessment(ref, lambda: the_store)) for ref in results]
     merged = merge_team(members, agency)
     if output is not None and output.is_file() and not force:  # refused before anything is saved
         raise UsageError(f"{output} exists; choose another file or pass --force to replace it")

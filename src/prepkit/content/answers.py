@@ -33,8 +33,20 @@ class AnswerSheet:
 def _checked_answer(**fields: Any) -> Answer:
     """An Answer of fields parse_answer has checked: the kind it chose, a value of the question's own
     scale, a choice of its own, a note and evidence that AnswerDetail validated. Validating each again
-    cost more than the rest of reading an answers file of 10,000 answers."""
-    return Answer.model_construct(**fields)
+    cost more than the rest of reading an answers file of 10,000 answers.
+
+    Answers are frozen, so the many without a note or evidence are shared: one per kind and value."""
+    if fields.get("note") is not None or fields.get("evidence") is not None:
+        return Answer.model_construct(**fields)
+    value = fields.get("value")
+    key = (fields["kind"], type(value), value, fields.get("choice"))  # 1 and 1.0 stay two answers
+    found = _PLAIN_ANSWERS.get(key)
+    if found is None:
+        found = _PLAIN_ANSWERS[key] = Answer.model_construct(**fields)
+    return found
+
+
+_PLAIN_ANSWERS: dict[tuple[str, type, object, str | None], Answer] = {}
 
 
 def parse_answer(q: Questionnaire, item: ProfileQuestion | Question, raw: Any) -> Answer:

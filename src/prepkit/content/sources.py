@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -33,12 +34,14 @@ class Assessment:
     result: Result | None = None
 
 
-def open_assessment(ref: str, store: Store, questionnaire: str | None = None) -> Assessment:
+def open_assessment(ref: str, store: Callable[[], Store], questionnaire: str | None = None) -> Assessment:
+    """The assessment ref names: an answers file, or a saved result in the store. store is asked for
+    only for a result, so scoring an answers file loads none of the store's code."""
     with paused():  # a large file makes many objects and no cycles: collecting would only cost time
         return _open_assessment(ref, store, questionnaire)
 
 
-def _open_assessment(ref: str, store: Store, questionnaire: str | None) -> Assessment:
+def _open_assessment(ref: str, store: Callable[[], Store], questionnaire: str | None) -> Assessment:
     path = Path(ref).expanduser()
     if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
         sheet = load_answers(path, questionnaire)
@@ -48,7 +51,7 @@ def _open_assessment(ref: str, store: Store, questionnaire: str | None) -> Asses
     from prepkit.history.timeline import find_result  # history builds on content: imported when used
     from prepkit.results.gate import questionnaire_of
 
-    result = find_result(store, ref)
+    result = find_result(store(), ref)
     return Assessment(
         questionnaire_of(result), result.agency, result.respondent, result.date, dict(result.answers), result
     )

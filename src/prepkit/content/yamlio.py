@@ -30,6 +30,7 @@ _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
+_INT_TAG = "tag:yaml.org,2002:int"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 # C0 controls but tab and newline, DEL and C1: in text they can rewrite the terminal that shows it.
@@ -429,6 +430,9 @@ class _Builder:
             and (node.style or (value[:1] not in _NUMBER_START and value.isascii()))
         ):
             return value
+        # and a plain whole number of a few digits, 0-9 only and no leading zero: int() is all it needs
+        if tag == _INT_TAG and len(value) < 16 and value.isascii() and value.isdigit() and value[0] != "0":
+            return int(value)
         if not node.style and (message := ambiguous_number(value)):
             self._problem(node, message, quotes=True)
             return None
@@ -455,8 +459,9 @@ class _Builder:
         result: dict[Any, Any] = {}
         previous: tuple[Any, yaml.Node] | None = None
         entries = self.entries
+        flow = bool(node.flow_style)  # text continues after a comma only in a flow mapping
         for key_node, value_node in node.value:
-            if previous is not None and _continues_text(node, previous[1], key_node, value_node):
+            if flow and previous is not None and _continues_text(node, previous[1], key_node, value_node):
                 # `{description: No policy, practice or resource exists.}`: the author meant one text
                 # with a comma in it (the spec's own example reads so), not a key "practice or ...".
                 result[previous[0]] = f"{result[previous[0]]}, {key_node.value}"
