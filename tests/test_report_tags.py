@@ -65,6 +65,7 @@ def test_every_table_header_cell_has_a_scope(tagged: Path) -> None:
 
 def test_pdfa_claims_pdfa_and_pdfua_in_one_file(tmp_path: Path) -> None:
     out = write_report(mini_result(), tmp_path / "archive.pdf", pdfa=True)
+    assert gc.isenabled()  # the collector paused while the report was built is running again
     with pikepdf.open(out) as pdf:
         meta = pdf.open_metadata()
         assert meta.pdfa_status.startswith("3")  # PDF/A-3

@@ -131,19 +131,28 @@ def _captured_logs(into: list[str]) -> Iterator[None]:
 def render_pdf(
     html: str, roots: list[Path], *, pdfa: bool = False, messages: list[str] | None = None, fetcher: Any = None
 ) -> bytes:
-    """The PDF of html; relative URLs resolve against roots[0] and only files under roots are read."""
+    """The PDF of html; relative URLs resolve against roots[0] and only files under roots are read.
+
+    The same html gives the same bytes. Python's cyclic collector is paused meanwhile (WeasyPrint's
+    import, its boxes and its PDF objects): its collections over hundreds of thousands of live objects
+    took about a tenth of the time and freed little.
+    """
+    from prepkit.gcpause import paused
+
+    with paused():
+        return _render_pdf(html, roots, pdfa=pdfa, messages=messages, fetcher=fetcher)
+
+
+def _render_pdf(html: str, roots: list[Path], *, pdfa: bool, messages: list[str] | None, fetcher: Any) -> bytes:
     weasyprint = load_weasyprint()
     from weasyprint.text.fonts import FontConfiguration
 
-    from prepkit.gcpause import paused
     from prepkit.report.pdftags import finisher, with_file_identifier
 
     fetcher = fetcher or make_fetcher(roots)
     log: list[str] = [] if messages is None else messages
     # WeasyPrint 70 leaves its sRGB profile file for the garbage collector when writing PDF/A.
-    # The cyclic collector is paused while WeasyPrint builds and paints its boxes: its collections over
-    # hundreds of thousands of live objects took about a tenth of the render and freed little.
-    with _captured_logs(log), warnings.catch_warnings(), paused():
+    with _captured_logs(log), warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         document = weasyprint.HTML(string=html, base_url=roots[0].resolve().as_uri() + "/", url_fetcher=fetcher)
         options = {
