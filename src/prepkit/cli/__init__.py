@@ -17,9 +17,10 @@ from prepkit.cli.app import app, prepare_streams
 
 def main() -> None:
     prepare_streams()
-    from prepkit.gcpause import freeze_imports
+    from prepkit.gcpause import command_ends_process, freeze_imports
 
     freeze_imports()  # the modules and schemas imported above are never garbage: collections skip them
+    command_ends_process()  # a command's last step may leave its garbage to the system (gcpause.paused_until_exit)
     app(prog_name="prepkit")
 
 

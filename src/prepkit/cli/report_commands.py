@@ -108,6 +108,7 @@ def report(
     --agency and --questionnaire choose whose 'latest' or 'previous' result when the store holds several.
     """
     from prepkit import console
+    from prepkit.gcpause import paused_until_exit
     from prepkit.report import report_format, write_report
     from prepkit.report.context import AUDIENCES
     from prepkit.report.loading import load_subject, pick_comparison, plan_at
@@ -124,19 +125,21 @@ def report(
     before, history, warnings = pick_comparison(the_store, subject, compare_to)
     for warning in warnings:
         console.err().print(f"Warning: {warning}", markup=False)
-    path = write_report(
-        subject,
-        output,
-        fmt=chosen,
-        compare_to=before,
-        history=history,
-        marking=marking,
-        template_dir=template_dir,
-        pdfa=pdfa,
-        audience="public" if audience == "public" else "full",
-        force=force,
-        on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
-        plan=plan_at(the_store, subject),
-    )
+    plan = plan_at(the_store, subject)
+    with paused_until_exit():  # the process ends next: WeasyPrint's garbage is left to the system
+        path = write_report(
+            subject,
+            output,
+            fmt=chosen,
+            compare_to=before,
+            history=history,
+            marking=marking,
+            template_dir=template_dir,
+            pdfa=pdfa,
+            audience="public" if audience == "public" else "full",
+            force=force,
+            on_warning=lambda m: console.err().print(f"Warning: {m}", markup=False),
+            plan=plan,
+        )
     if str(path) != "-":
         message(f"Report: {path}")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from prepkit.errors import UsageError
 from prepkit.fsutil import STDOUT, write_output
+from prepkit.gcpause import paused
 from prepkit.report.context import AUDIENCES, Audience, build_context
 from prepkit.report.html import render_html, template_dirs
 from prepkit.report.links import safe_links
@@ -194,16 +195,17 @@ def write_report(
     chosen = report_format(output, fmt)
     if pdfa and chosen != "pdf":
         raise UsageError("--pdfa applies to PDF reports only")
-    html = render_report_html(
-        result,
-        compare_to=compare_to,
-        history=history,
-        marking=marking,
-        template_dir=template_dir,
-        audience=audience,
-        plan_counts=plan_counts,
-        plan=plan,
-    )
+    with paused():  # the templates' compilation and the view-model make many objects and no garbage cycles
+        html = render_report_html(
+            result,
+            compare_to=compare_to,
+            history=history,
+            marking=marking,
+            template_dir=template_dir,
+            audience=audience,
+            plan_counts=plan_counts,
+            plan=plan,
+        )
     target = output if output is not None else Path.cwd() / default_report_name(result, chosen, audience)
     return deliver(
         html,
