@@ -17,30 +17,30 @@ def _cycles(n: int) -> None:
         node.append(node)
 
 
-def test_paused_until_exit_in_process_collects_as_usual(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paused_in_process_collects_as_usual(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gcpause, "_process_ends_with_command", False)
     frozen = gc.get_freeze_count()
-    with gcpause.paused_until_exit():
+    with gcpause.paused():
         assert not gc.isenabled()
         _cycles(1000)
     assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
-def test_paused_until_exit_freezes_what_the_step_made_when_the_process_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paused_freezes_what_the_step_made_when_the_process_ends(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gcpause, "_process_ends_with_command", True)
     frozen = gc.get_freeze_count()
     try:
-        with gcpause.paused_until_exit():
+        with gcpause.paused():
             _cycles(1000)
         assert gc.isenabled() and gc.get_freeze_count() >= frozen + 1000
     finally:
         gc.unfreeze()
 
 
-def test_paused_until_exit_keeps_a_disabled_collector_disabled() -> None:
+def test_paused_keeps_a_disabled_collector_disabled() -> None:
     gc.disable()
     try:
-        with gcpause.paused_until_exit(), gcpause.paused():
+        with gcpause.paused(), gcpause.paused():
             pass
         assert not gc.isenabled()
     finally:

@@ -20,7 +20,7 @@ def main() -> None:
     from prepkit.gcpause import command_ends_process, freeze_imports
 
     freeze_imports()  # the modules and schemas imported above are never garbage: collections skip them
-    command_ends_process()  # a command's last step may leave its garbage to the system (gcpause.paused_until_exit)
+    command_ends_process()  # paused steps may then leave their garbage to the system (gcpause.paused)
     app(prog_name="prepkit")
 
 

@@ -108,7 +108,7 @@ def report(
     --agency and --questionnaire choose whose 'latest' or 'previous' result when the store holds several.
     """
     from prepkit import console
-    from prepkit.gcpause import paused_until_exit
+    from prepkit.gcpause import paused
     from prepkit.report import report_format, write_report
     from prepkit.report.context import AUDIENCES
     from prepkit.report.loading import load_subject, pick_comparison, plan_at
@@ -126,7 +126,7 @@ def report(
     for warning in warnings:
         console.err().print(f"Warning: {warning}", markup=False)
     plan = plan_at(the_store, subject)
-    with paused_until_exit():  # the process ends next: WeasyPrint's garbage is left to the system
+    with paused():  # the process ends next: WeasyPrint's garbage is left to the system
         path = write_report(
             subject,
             output,
