@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_process as run_prepkit
 
@@ -140,3 +142,31 @@ def test_positions_are_those_of_the_values_the_builder_kept(tmp_path: Path) -> N
     assert doc.position(("practice or resource exists.",)) == (1, 1)  # merged into the text, not a key
     assert doc.position(([],)) == (1, 1)  # an unhashable step is no key
     assert doc.problem(("items", 1, "id"), "m").line == 4
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.one_of(
+        st.text(max_size=12),
+        st.text(alphabet="0123456789+-._:eExXoObB~nNuUlLtTrRfFaAsSyYiI ", max_size=10),
+        st.sampled_from(["", "~", "null", "Null", "true", "FALSE", "yes", "on", ".inf", "-.Inf", ".nan", "0x1F"]),
+        st.sampled_from(["0o17", "1_000", "1:30", "2026-12-01", "2026-12-01 10:00:00", "1e3", "+12", "=", "<<"]),
+    ),
+    plain=st.booleans(),
+    kind=st.sampled_from(["scalar", "sequence", "mapping"]),
+)
+def test_the_loaders_tag_resolution_is_pyyamls(value: str, plain: bool, kind: str) -> None:
+    """prepkit's resolve() skips the lists PyYAML's builds for each value; the tag must be the same."""
+    import yaml
+
+    from prepkit.content import yamlio
+
+    node_kind = {"scalar": yaml.ScalarNode, "sequence": yaml.SequenceNode, "mapping": yaml.MappingNode}[kind]
+    loader = yamlio._Yaml12Loader("")
+    try:
+        implicit = (plain, not plain)
+        assert loader.resolve(node_kind, value, implicit) == yaml.resolver.BaseResolver.resolve(
+            loader, node_kind, value, implicit
+        )
+    finally:
+        loader.dispose()
