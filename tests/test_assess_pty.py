@@ -147,6 +147,38 @@ def test_a_whole_assessment_by_keyboard(hermetic: Path) -> None:
     assert path.stat().st_mode & 0o777 == 0o600
 
 
+def test_a_note_typed_before_any_answer_survives_quit_and_resume(hermetic: Path) -> None:
+    """A note for a question not yet answered is saved with the in-progress result (as a draft), even
+    when nothing else was answered and the respondent quits at the evidence prompt, and joins the
+    answer given after resuming."""
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "/c")
+    child.expect_exact("Note (Enter for none): ")
+    child.sendline("ask the schools' safety officer")
+    child.expect_exact("Evidence")
+    child.sendline("/q")  # quits at once; the note just typed is kept
+    child.expect(r"prepkit resume (\S+)")
+    child.expect(pexpect.EOF)
+    child.close()
+    (saved,) = results(hermetic)
+    assert saved["answers"] == {} and saved["status"] == "in-progress"
+    assert saved["drafts"] == {"has-schools": {"note": "ask the schools' safety officer", "evidence": None}}
+
+    child = spawn(hermetic, "resume")
+    child.expect_exact("Continue it?")
+    child.sendline("")
+    child.expect_exact("Profile 1/2")
+    child.expect_exact("Note: ask the schools' safety officer")
+    child.expect(r"Answer( \[[^\]]*\])?: ")
+    child.sendline("1")
+    answer(child, "Profile 2/2", "/q")
+    child.expect(pexpect.EOF)
+    child.close()
+    (saved,) = results(hermetic)
+    assert saved["answers"]["has-schools"]["note"] == "ask the schools' safety officer"
+    assert "drafts" not in saved  # none left: the file is as it always was
+
+
 def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
     child = start(hermetic)
     answer(child, "Profile 1/2", "2")

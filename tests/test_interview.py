@@ -118,15 +118,44 @@ def test_note_and_evidence_before_and_after_answering(drill: Questionnaire) -> N
     iv = Interview(drill)
     feed(iv, "1", "1")
     noted = feed(iv, "/c", "draft only", "binder")[-1]
-    assert noted.kind == "noted" and not noted.changed  # kept until the answer exists
+    assert noted.kind == "noted" and noted.changed  # saved as a draft until the answer exists
+    assert iv.saved_drafts() == {"planning-policy": ("draft only", "binder")}
     iv.handle("2")
     assert iv.answers["planning-policy"] == Answer(kind="value", value=2, note="draft only", evidence="binder")
+    assert iv.saved_drafts() == {}  # it joined the answer
     feed(iv, "/b", "/c", "", "-")  # Enter keeps the note, '-' clears the evidence
     assert iv.answers["planning-policy"].note == "draft only"
     assert iv.answers["planning-policy"].evidence is None
     assert current_id(iv) == "planning-policy"
     feed(iv, "3")  # a changed answer keeps its note
     assert iv.answers["planning-policy"] == Answer(kind="value", value=3, note="draft only")
+
+
+def test_drafts_come_back_in_a_new_session_and_join_the_answer(drill: Questionnaire) -> None:
+    """What saved_drafts gave is what a resumed session starts from; a draft for a question that has an
+    answer meanwhile, or for no question of the questionnaire, is not taken."""
+    iv = Interview(drill)
+    feed(iv, "1", "1", "/c", "call the county", "binder 3", "/s", "/c", "no evidence yet", "")
+    drafts = iv.saved_drafts()
+    assert drafts == {"planning-policy": ("call the county", "binder 3"), "planning-review": ("no evidence yet", None)}
+    again = Interview(
+        drill, dict(iv.saved_answers()), drafts={**drafts, "nope": ("x", None), "has-schools": ("late", None)}
+    )
+    assert again.saved_drafts() == drafts
+    assert again.note_of(again.item("planning-policy")) == ("call the county", "binder 3")
+    while again.current is not None and again.current.id != "planning-policy":
+        again.handle("/s")
+    again.handle("3")
+    assert again.answers["planning-policy"].note == "call the county"
+    assert list(again.saved_drafts()) == ["planning-review"]
+
+
+def test_a_note_whose_evidence_is_still_asked_is_saved(drill: Questionnaire) -> None:
+    """Ctrl-C or a lost terminal at the evidence prompt: the note already typed is kept as a draft."""
+    iv = Interview(drill)
+    feed(iv, "1", "1", "/c", "typed, then the power went")
+    assert iv.mode is Mode.EVIDENCE
+    assert iv.saved_drafts() == {"planning-policy": ("typed, then the power went", None)}
 
 
 def test_an_na_reason_does_not_outlive_the_na(drill: Questionnaire) -> None:

@@ -85,6 +85,7 @@ def test_a_note_typed_before_the_answer_waits_through_skips_and_back() -> None:
 
 @pytest.mark.parametrize("at", ["note", "evidence"])
 def test_q_at_the_note_prompt_quits_and_is_never_a_note(at: str) -> None:
+    """q quits; a note typed before it, at the evidence prompt, is kept (the evidence as it was)."""
     iv = Interview(load_questionnaire(DRILL))
     for line in ("1", "1", "2", "/b", "/c"):
         iv.handle(line)
@@ -92,4 +93,5 @@ def test_q_at_the_note_prompt_quits_and_is_never_a_note(at: str) -> None:
         iv.handle("new note")
     event = iv.handle("/q" if at == "note" else "q")
     assert event.kind == "quit" and iv.mode is Mode.QUIT
-    assert iv.answers["planning-policy"] == Answer(kind="value", value=2)
+    kept = "new note" if at == "evidence" else None
+    assert iv.answers["planning-policy"] == Answer(kind="value", value=2, note=kept)

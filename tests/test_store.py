@@ -317,3 +317,27 @@ def test_a_hostile_time_zone_is_refused_and_an_old_result_without_one_reads(stor
 
     _edit_stored(path, old)
     assert Store(store.root).load(path).timezone is None
+
+
+def test_drafts_are_kept_and_checked_like_answers(store: Store) -> None:
+    """Notes typed for questions without an answer are saved with the result; a file whose drafts name
+    no question of its questionnaire, or hold control characters, is refused with the place."""
+    from prepkit.results.model import Draft
+
+    plain, path = save_result(store)
+    assert b'"drafts"' not in path.read_bytes()  # none: the file is as it was before drafts existed
+    question = next(iter(plain.answers))
+    with_drafts = plain.model_copy(update={"answers": {}, "drafts": {question: Draft(note="ask the chief")}})
+    store.save(with_drafts)
+    assert store.load(path).drafts == {question: Draft(note="ask the chief")}
+    text = path.read_text()
+    for edited, message in (
+        (text.replace(f'"{question}": {{\n   "note"', '"no-such-question": {\n   "note"'), "unknown question"),
+        (text.replace("ask the chief", "ask\\u001b[2Jthe chief"), "control character"),
+    ):
+        assert edited != text
+        path.write_text(edited)
+        with pytest.raises(ContentError) as refused:
+            store.load(path)
+        assert message in str(refused.value.problems[0])
+        assert refused.value.problems[0].line > 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from prepkit.errors import ContentError, SystemRefusal
 from prepkit.gcpause import paused
 from prepkit.results.index import Header
 from prepkit.results.lock import ResultLock
-from prepkit.results.model import Provenance, Result, local_now, local_timezone, new_result, same_agency
+from prepkit.results.model import Draft, Provenance, Result, local_now, local_timezone, new_result, same_agency
 from prepkit.results.store import Store
 
 # Enough of a file to see its status; a result's status comes right after its id.
@@ -174,15 +175,22 @@ class Autosave:
         return self.store.path_of(self.result.id)
 
     def save(
-        self, answers: dict[str, Answer], *, complete: bool = False, provenance: dict[str, Provenance] | None = None
+        self,
+        answers: dict[str, Answer],
+        *,
+        complete: bool = False,
+        provenance: dict[str, Provenance] | None = None,
+        drafts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> Path:
-        """Save the answers; complete marks the assessment finished and dates it today, in the local time zone
-        (recorded with it)."""
+        """Save the answers, and the notes of questions still without one (drafts); complete marks the
+        assessment finished and dates it today, in the local time zone (recorded with it)."""
         update: dict[str, object] = {
             "answers": dict(answers),
             "updated": _now(),
             "status": "complete" if complete else "in-progress",
         }
+        if drafts is not None:
+            update["drafts"] = {qid: Draft(note=note, evidence=evidence) for qid, (note, evidence) in drafts.items()}
         if provenance is not None:
             update["provenance"] = provenance
         if complete:

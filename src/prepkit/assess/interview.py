@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
@@ -172,9 +172,11 @@ class Interview:
         start: Literal["resume", "beginning"] = "resume",
         confirming: bool = False,
         checked: Iterable[str] = (),
+        drafts: Mapping[str, tuple[str | None, str | None]] | None = None,
     ) -> None:
         """confirming: a rerun of pre-filled answers, where Enter on one is a check worth saving;
-        checked: the answers of such a rerun that an earlier session already confirmed or changed."""
+        checked: the answers of such a rerun that an earlier session already confirmed or changed;
+        drafts: notes and evidence saved for questions without an answer (saved_drafts of a session before)."""
         self.q = q
         self.confirming = confirming
         self.seen: set[str] = set()  # questions answered or confirmed in this session
@@ -195,7 +197,10 @@ class Interview:
         self.back_to: int | Literal["review"] | None = None  # where a jump returns once its route is done
         self._undo: list[_Step] = []
         self._outline_from: int | None = None
-        self._drafts: dict[str, tuple[str | None, str | None]] = {}  # note/evidence typed before answering
+        # note/evidence typed before answering: saved with the result, and joined to the answer once given
+        self._drafts: dict[str, tuple[str | None, str | None]] = {
+            qid: draft for qid, draft in (drafts or {}).items() if qid in self._by_id and qid not in self.answers
+        }
         self._pending_note: str | None = None
         # Only an answer to a question that others depend on can change what applies; the rest keeps
         # every answer's cost independent of the questionnaire's length (progress and positions cached).
@@ -389,6 +394,18 @@ class Interview:
         ordered = sorted((by_id[qid].index, qid) for qid in self.answers if qid in by_id)
         return {qid: self.answers[qid] for _, qid in ordered}
 
+    def saved_drafts(self) -> dict[str, tuple[str | None, str | None]]:
+        """Notes and evidence of questions without an answer, in questionnaire order, including a note
+        typed while its evidence is still being asked: what the result keeps so that none is lost."""
+        drafts = dict(self._drafts)
+        item = self.current
+        typing = self.mode is Mode.EVIDENCE and self._pending_note is not None
+        if typing and item is not None and item.id not in self.answers:
+            drafts[item.id] = (self._pending_note, drafts.get(item.id, (None, None))[1])
+        by_id = self._by_id
+        ordered = sorted((by_id[qid].index, qid) for qid, (note, evidence) in drafts.items() if note or evidence)
+        return {qid: drafts[qid] for _, qid in ordered}
+
     def final_answers(self) -> dict[str, Answer]:
         """The answers of a finished assessment: only those to questions that apply, in questionnaire order."""
         return {qid: answer for qid, answer in self.saved_answers().items() if self._applies[qid]}
@@ -529,6 +546,8 @@ class Interview:
         assert item is not None
         note, evidence = self.note_of(item)
         if text.casefold() in ("q", f"{PREFIX}q", f"{PREFIX}quit"):  # save and quit: never a note that says "q"
+            if self.mode is Mode.EVIDENCE:  # the note just typed is kept, with the evidence as it was
+                self._keep_note(item, (self._pending_note, evidence))
             self._pending_note = None
             self.mode = Mode.QUIT
             return Event("quit")
@@ -539,12 +558,20 @@ class Interview:
         new = (self._pending_note, _edited(evidence, text))
         self._pending_note = None
         self.mode = Mode.QUESTION
+        if self._keep_note(item, new):
+            return Event("noted", item.id, "Note and evidence saved with your answer.", changed=True)
+        return Event(
+            "noted", item.id, "Note and evidence saved; they join your answer when you give one.", changed=True
+        )
+
+    def _keep_note(self, item: Item, note: tuple[str | None, str | None]) -> bool:
+        """Put a note and evidence on item's answer (True), or keep them as a draft until it has one."""
         existing = self.answers.get(item.id)
         if existing is None:
-            self._drafts[item.id] = new
-            return Event("noted", item.id, "Note and evidence kept; they are saved with your answer.")
-        self.answers[item.id] = existing.model_copy(update={"note": new[0], "evidence": new[1]})
-        return Event("noted", item.id, "Note and evidence saved with your answer.", changed=True)
+            self._drafts[item.id] = note
+            return False
+        self.answers[item.id] = existing.model_copy(update={"note": note[0], "evidence": note[1]})
+        return True
 
     # ----- outline, jumps, undo -----
 

@@ -372,6 +372,7 @@ def _interview(autosave: Autosave, wanted: ReportRequest, screen: Screen) -> Non
         confirming=rerun,
         start="beginning" if rerun and not autosave.saved else "resume",
         checked=_checked(autosave.result) if rerun else (),
+        drafts={qid: (draft.note, draft.evidence) for qid, draft in autosave.result.drafts.items()},
     )
     if rerun:
         screen.plan_notes = _plan_notes(autosave.store, autosave.result.agency, q)
@@ -383,7 +384,8 @@ def _interview(autosave: Autosave, wanted: ReportRequest, screen: Screen) -> Non
         return session_provenance(to_confirm, answers, interview.seen, earlier) if rerun else None
 
     def save(answers: dict[str, Answer], complete: bool = False) -> Path:
-        return _save(autosave, answers, complete=complete, provenance=provenance(answers))
+        drafts = interview.saved_drafts()
+        return _save(autosave, answers, complete=complete, provenance=provenance(answers), drafts=drafts)
 
     def save_progress() -> None:
         try:
@@ -397,13 +399,13 @@ def _interview(autosave: Autosave, wanted: ReportRequest, screen: Screen) -> Non
             try:
                 mode = screen.run(interview, save_progress)
             except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: save, say how to go on, exit 130
-                if interview.answers:
+                if interview.answers or interview.saved_drafts() or autosave.saved:
                     save(interview.saved_answers())
                 with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
                     screen.quit_message(autosave, interview, interrupted=True)
                 raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
             if mode is Mode.QUIT:
-                if interview.answers or autosave.saved:
+                if interview.answers or interview.saved_drafts() or autosave.saved:
                     save(interview.saved_answers())
                 screen.quit_message(autosave, interview)
                 return
@@ -446,10 +448,11 @@ def _save(
     *,
     complete: bool = False,
     provenance: dict[str, Provenance] | None = None,
+    drafts: dict[str, tuple[str | None, str | None]] | None = None,
 ) -> Path:
     """Save, or a one-line error naming the file (full disk, lost permissions) instead of a traceback."""
     try:
-        return autosave.save(answers, complete=complete, provenance=provenance)
+        return autosave.save(answers, complete=complete, provenance=provenance, drafts=drafts)
     except (OSError, SystemRefusal) as error:
         raise _not_saved(autosave.path, error) from None
 

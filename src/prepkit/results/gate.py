@@ -94,7 +94,12 @@ def _read_fast(path: Path, text: str, lookup: SnapshotLookup | None) -> Result |
         result = Result.model_validate_json(text)
     except ValidationError:
         return None
-    if result.snapshot is not None or result.team is not None or "format" not in result.model_fields_set:
+    if (
+        result.snapshot is not None
+        or result.team is not None
+        or result.drafts
+        or "format" not in result.model_fields_set
+    ):
         return None
     snapshot = lookup(result.questionnaire.hash, path)
     if snapshot is None:
@@ -219,6 +224,11 @@ def questionnaire_of(result: Result) -> Questionnaire:
 def answer_findings(q: Questionnaire, result: Result) -> list[Finding]:
     """Every answer a questionnaire does not allow, with its place in the result."""
     findings = _answers_findings(q, result.answers, ("answers",), conditions=True)
+    if result.drafts:
+        known = {item.id for item in q.items()}
+        findings += [
+            (("drafts", qid), f"a note for unknown question '{qid}'", True) for qid in result.drafts if qid not in known
+        ]
     if result.team is not None:
         for i, respondent in enumerate(result.team.respondents):
             findings += _answers_findings(

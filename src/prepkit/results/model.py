@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from prepkit.content.models import Answer, Questionnaire, Resource
+from prepkit.content.models import Answer, Note, Questionnaire, Resource
 
 RESULT_FORMAT: Literal[1] = 1
 
@@ -90,6 +90,14 @@ def _exactly_an_int(value: object) -> object:
     return value
 
 
+class Draft(Loose):
+    """A note and evidence typed for a question that has no answer yet (they join the answer when it is
+    given). Kept in the result so that quitting or an interruption loses nothing the respondent typed."""
+
+    note: Note | None = None
+    evidence: Note | None = None
+
+
 class Result(Loose):
     format: Annotated[Literal[1], BeforeValidator(_exactly_an_int)] = RESULT_FORMAT
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
@@ -111,6 +119,8 @@ class Result(Loose):
     # The respondent's time zone when the result was made (an IANA name such as "America/Chicago", else
     # a UTC offset): `date` is the local date there. None on results saved before it was recorded.
     timezone: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_+:/-]{1,64}$")
+    # Notes typed for questions without an answer (see Draft); written only when there are some.
+    drafts: dict[str, Draft] = Field(default_factory=dict)
 
 
 def agency_key(name: str) -> str:
@@ -226,4 +236,6 @@ def new_result(
 
 
 def result_json(result: Result) -> bytes:
-    return (result.model_dump_json(indent=1, exclude_none=False) + "\n").encode()
+    # drafts only when there are some: a result without any is the same file as before they existed
+    exclude = None if result.drafts else {"drafts"}
+    return (result.model_dump_json(indent=1, exclude_none=False, exclude=exclude) + "\n").encode()
