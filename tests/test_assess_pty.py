@@ -105,7 +105,7 @@ def test_a_whole_assessment_by_keyboard(hermetic: Path) -> None:
     child.sendline("updated in May")
     child.expect_exact("Evidence")
     child.sendline("binder in every car")
-    child.expect_exact("Note and evidence kept")
+    child.expect_exact("Note and evidence saved; they join your answer")
     child.expect_exact("Answer: ")
     child.sendline("3")
     answer(child, "Schools 2/2", "/b")

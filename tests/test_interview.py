@@ -150,6 +150,15 @@ def test_drafts_come_back_in_a_new_session_and_join_the_answer(drill: Questionna
     assert list(again.saved_drafts()) == ["planning-review"]
 
 
+def test_undoing_the_first_answer_keeps_its_note_as_a_draft(drill: Questionnaire) -> None:
+    iv = Interview(drill)
+    feed(iv, "1", "1", "/c", "call the county", "binder 3", "2", "/z")
+    assert "planning-policy" not in iv.answers
+    assert iv.saved_drafts() == {"planning-policy": ("call the county", "binder 3")}
+    feed(iv, "3")
+    assert iv.answers["planning-policy"] == Answer(kind="value", value=3, note="call the county", evidence="binder 3")
+
+
 def test_a_note_whose_evidence_is_still_asked_is_saved(drill: Questionnaire) -> None:
     """Ctrl-C or a lost terminal at the evidence prompt: the note already typed is kept as a draft."""
     iv = Interview(drill)

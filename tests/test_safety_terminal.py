@@ -57,7 +57,7 @@ def test_an_arrow_key_in_a_note_edits_the_line_and_resume_still_works(tmp_path: 
     child.send(f"abc{LEFT}{LEFT}X\r")  # Left twice, then X: "aXbc", never "abc^[[D^[[DX"
     child.expect_exact("Evidence")
     child.sendline("")
-    child.expect_exact("Note and evidence kept")
+    child.expect_exact("Note and evidence saved; they join your answer")
     child.sendline("2")
     child.expect_exact("Planning 2/4")
     child.sendline("/q")

@@ -685,7 +685,9 @@ class Interview:
         item = self.items[step.index]
         taken = self.answer_text(item) or "no answer"
         if step.before is None:
-            self.answers.pop(item.id, None)
+            undone = self.answers.pop(item.id, None)
+            if undone is not None and (undone.note or undone.evidence) and undone.kind != "na":
+                self._drafts[item.id] = (undone.note, undone.evidence)  # typed words outlive the answer
         else:
             self.answers[item.id] = step.before
         self._set_applies(applicability(self.q, self.answers))
