@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES, PACK, REPO, run_prepkit
 from prepkit.assess.autosave import Autosave, read_store
 from prepkit.content.models import Answer
@@ -75,6 +77,35 @@ def test_a_second_assessment_is_compared_with_the_earlier_one(hermetic: Path, tm
     overall = next(line for line in second.stdout.splitlines() if line.strip().startswith("Overall"))
     assert overall.split() == ["Overall", "68.5", "83.3", "↑", "+14.8"]
     assert "Questions: 1 improved, 0 regressed, 1 gap closed, 0 new gaps." in second.stdout
+
+
+def test_the_comparison_shown_and_the_reports_come_from_one_read_of_the_series(
+    hermetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`assess` prints the change since the previous assessment and writes a report compared with the
+    same one: the agency's earlier results are read once for both."""
+    from prepkit.history import timeline
+
+    reads: list[bool] = []
+    real = timeline._earlier
+
+    def counted(store: Store, result: object, *, every: bool) -> object:
+        reads.append(every)
+        return real(store, result, every=every)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(timeline, "_earlier", counted)
+    first = run_prepkit("assess", MINI, "--answers", str(PACK / "answers.yaml"), "-o", str(tmp_path / "first.html"))
+    assert first.returncode == 0, first.stderr
+    assert reads == [True]  # none earlier: still one read
+    reads.clear()
+    later = tmp_path / "later.yaml"
+    later.write_text((PACK / "answers.yaml").read_text().replace("date: 2026-11-25", "date: 2026-12-01"))
+    report = tmp_path / "report.html"
+    second = run_prepkit("assess", MINI, "--answers", str(later), "-o", str(report))
+    assert second.returncode == 0, second.stderr
+    assert "Compared with the assessment of 2026-11-25" in second.stdout
+    assert "2026-11-25" in report.read_text()
+    assert reads == [True]
 
 
 def test_an_incomplete_answers_file_is_saved_in_progress(hermetic: Path, tmp_path: Path) -> None:

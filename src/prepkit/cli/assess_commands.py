@@ -464,10 +464,21 @@ def _not_saved(path: Path, error: OSError | SystemRefusal) -> SystemRefusal:
     return SystemRefusal(error.filename or path, f"could not save the assessment: {os_reason(error)}")
 
 
+# What pick_comparison gives: the result compared with, the earlier results of the trend, warnings.
+Series = tuple["Result | None", list["Result"], list[str]]
+
+
 def _finish(store: Store, result: Result, wanted: ReportRequest, *, show: bool = True) -> Path | None:
+    """The change since the previous assessment, then the report; the agency's series is read once
+    for both (the report's trend needs all of it, the comparison only its latest)."""
+    series = None
+    if not wanted.no_report:
+        from prepkit.report.loading import pick_comparison
+
+        series = pick_comparison(store, result, "previous")
     if show:
-        _show_comparison(store, result)
-    return write_report_for(result, store, wanted)
+        _show_comparison(store, result, series)
+    return write_report_for(result, store, wanted, series)
 
 
 def _assess_from_file(
@@ -512,26 +523,37 @@ def _assess_from_file(
         print(json_text(data))
 
 
-def _show_comparison(store: Store, result: Result) -> None:
-    """The change since the agency's previous complete assessment, the one its report compares with."""
+def _show_comparison(store: Store, result: Result, series: Series | None) -> None:
+    """The change since the agency's previous complete assessment, the one its report compares with
+    (series: what pick_comparison read for the report, else the previous result is looked up here)."""
     from prepkit.cli.interview_view import print_comparison
     from prepkit.history.timeline import compare_results, previous_of
 
     if result.status != "complete":
         return
     try:
-        earlier = previous_of(store, result)
-        if earlier is None:
+        if series is not None:
+            previous = series[0]
+        else:
+            entry = previous_of(store, result)
+            previous = None if entry is None else entry.result
+        if previous is None:
             return
-        comparison = compare_results(earlier.result, result)
+        comparison = compare_results(previous, result)
     except ContentError as error:
         report_error(error)
         return
-    print_comparison(console.out(), earlier.result, comparison)
+    print_comparison(console.out(), previous, comparison)
 
 
-def write_report_for(result: Result, store: Store, wanted: ReportRequest | None = None) -> Path | None:
+def write_report_for(
+    result: Result,
+    store: Store,
+    wanted: ReportRequest | None = None,
+    series: Series | None = None,
+) -> Path | None:
     """Write the report of a saved result (compared with the previous one) and return its path.
+    series: pick_comparison(store, result, "previous") when the caller has read it already.
 
     The result is saved before this runs, so a report that cannot be written loses nothing.
     """
@@ -541,7 +563,7 @@ def write_report_for(result: Result, store: Store, wanted: ReportRequest | None 
     from prepkit.report import report_format, write_report
     from prepkit.report.loading import pick_comparison, plan_at
 
-    before, history, warnings = pick_comparison(store, result, "previous")
+    before, history, warnings = series or pick_comparison(store, result, "previous")
     for warning in warnings:
         console.err().print(f"Warning: {warning}", markup=False)
     console.err().print("Writing the report...", markup=False)
