@@ -180,3 +180,31 @@ def test_a_plan_is_not_written_into_a_store_others_can_write(tmp_path: Path) -> 
     with pytest.raises(SystemRefusal, match="can be written by others"):
         write_plan(store / "plans" / "x.json", None)  # type: ignore[arg-type]
     assert not (store / "plans").exists() or list((store / "plans").iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["history"], ["resume"], ["rollup", "--json"], ["plan", "show"]])
+def test_a_store_path_that_names_a_file_is_refused_not_read_as_empty(tmp_path: Path, command: list[str]) -> None:
+    """A typo in --store that names a file got "No results in FILE/results." as if the store were empty."""
+    typo = tmp_path / "store.txt"
+    typo.write_text("not a store\n")
+    proc = run_prepkit(*command, "--store", str(typo))
+    assert proc.returncode == 3
+    assert proc.stderr.strip() == f"Error: {typo}: a store is a folder, and this is a regular file"
+    assert typo.read_text() == "not a store\n"
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "dangling"])
+def test_an_answers_path_that_is_not_a_file_is_named_not_looked_up_as_a_result(
+    hermetic: Path, tmp_path: Path, kind: str
+) -> None:
+    """`score X.yaml` for a path that exists but is no regular file said "no result 'X.yaml' in STORE"."""
+    path = tmp_path / "answers.yaml"
+    if kind == "device":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(tmp_path / "gone.yaml")
+    proc = run_process("score", str(path), "--store", str(hermetic), timeout=20)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"{path}:1:1: not a regular file")

@@ -64,7 +64,7 @@ def complete_result_ids(ctx: typer.Context, incomplete: str) -> list[str]:
 
     try:
         ids = [path.stem for path in Store(_complete_store(ctx)).paths()]
-    except OSError:
+    except (OSError, SystemRefusal):  # completion offers nothing rather than fail
         return []
     return [i for i in ids if i.startswith(incomplete)]
 

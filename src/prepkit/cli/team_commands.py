@@ -191,7 +191,7 @@ def rollup(
     For each agency its latest complete result: levels, domain spreads, common gaps and movement since
     the results before.
     """
-    from prepkit.results.store import default_store_dir
+    from prepkit.results.store import Store, default_store_dir
     from prepkit.team.rollup import collect
     from prepkit.team.summary import build_rollup, rollup_csv, rollup_json
 
@@ -203,7 +203,8 @@ def rollup(
         format_rule(output, report_format)  # a bad name fails before the work
         if str(output) == "-" and (json_output or csv_output):
             raise UsageError("-o - and --json/--csv would both write to standard output; choose one")
-    collection = collect(paths or [default_store_dir(store)], questionnaire, signed_only=signed_only)
+    # the store (when no paths are given) is checked as every command checks it: a file is no store
+    collection = collect(paths or [Store(default_store_dir(store)).root], questionnaire, signed_only=signed_only)
     shown = 20
     for skipped in collection.skipped[:shown]:
         message(f"{skipped.message} (skipped)")

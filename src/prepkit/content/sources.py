@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,9 @@ def open_assessment(ref: str, store: Callable[[], Store], questionnaire: str | N
 
 def _open_assessment(ref: str, store: Callable[[], Store], questionnaire: str | None) -> Assessment:
     path = Path(ref).expanduser()
-    if path.is_file() and path.suffix.lower() in (".yaml", ".yml"):
+    if path.suffix.lower() in (".yaml", ".yml") and os.path.lexists(path):
+        # an existing path that is not a regular file (a FIFO, a device) is refused by load_answers,
+        # never looked up as a result id
         sheet = load_answers(path, questionnaire)
         return Assessment(sheet.questionnaire, sheet.agency, sheet.respondent, sheet.date, sheet.answers)
     if questionnaire is not None:

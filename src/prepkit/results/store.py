@@ -50,6 +50,16 @@ class Store:
     # Asks which result is meant when a name fits several (set by the CLI in a terminal); None: refuse and list them.
     chooser: Chooser | None = field(default=None, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        """A store path that names a file (a typo in --store) is refused at once, rather than read as a
+        store with no results; a missing one is made when first written."""
+        try:
+            mode = self.root.stat().st_mode
+        except OSError:
+            return  # missing, or refused: each command names the path when it reads or writes there
+        if not stat.S_ISDIR(mode):
+            raise SystemRefusal(self.root, f"a store is a folder, and this is {kind_of(mode)}")
+
     @property
     def results_dir(self) -> Path:
         return self.root / "results"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prepkit.content.models import Questionnaire
-from prepkit.errors import ContentError
+from prepkit.errors import ContentError, SystemRefusal
 from prepkit.history.timeline import Entry
 from prepkit.plan.forward import move_forward
 from prepkit.plan.planfile import plan_path, read_plan
@@ -34,7 +34,7 @@ def plan_progress(
     critical = [qid for qid in gaps if qid in criticals]
     try:
         plan = read_plan(plan_path(Store(path.parent.parent), result.agency, q.id))
-    except (ContentError, OSError):
+    except (ContentError, OSError, SystemRefusal):
         plan = None
     if plan is None or plan.order() > (result.date.isoformat(), result.created.isoformat(), result.id):
         return PlanProgress(len(critical), 0, 0, has_plan=False)
