@@ -109,6 +109,16 @@ def test_csv_missing_and_unknown_columns(runner: CliRunner, store: Path, tmp_pat
     refused(runner, store, write_csv(tmp_path / "e2.csv", rows), 1, 6, "unknown column 'severity'")
 
 
+def test_a_file_that_is_no_plan_is_refused_without_quoting_it(runner: CliRunner, store: Path, tmp_path: Path) -> None:
+    """`plan import /etc/shadow` quoted the file's first line as an unknown column: a file that has none
+    of a plan's columns is refused in one line that shows nothing of it."""
+    secret = tmp_path / "shadow.csv"
+    secret.write_text("root:$6$SECRETHASH:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n", encoding="utf-8")
+    stderr = refused(runner, store, secret, 1, 1, "not a prepkit plan: none of its columns is one a plan has")
+    assert "SECRETHASH" not in stderr and "root:" not in stderr
+    assert len(stderr.splitlines()) == 1
+
+
 def test_another_agencys_plan(runner: CliRunner, store: Path, tmp_path: Path) -> None:
     rows = csv_rows(export(runner, store, tmp_path / "plan.csv"))
     for row in rows[1:]:

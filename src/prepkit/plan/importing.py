@@ -106,6 +106,17 @@ def _problems_of_header(path: Path, sheet: Sheet, plan: Plan) -> list[Problem]:
             )
         )
     names = [h.strip().lstrip("\ufeff") for h in sheet.header]
+    if not set(names) & set(COLUMNS):  # not a plan at all (/etc/shadow, an answers file): quote none of it
+        problems.append(
+            Problem(
+                where,
+                1,
+                1,
+                f"not a prepkit plan: none of its columns is one a plan has ({', '.join(COLUMNS)}); "
+                "its content is not shown",
+            )
+        )
+        return problems
     for index, name in enumerate(names, 1):
         if name not in COLUMNS:
             problems.append(Problem(where, 1, index, f"unknown column '{name}'; a plan has: {', '.join(COLUMNS)}"))
