@@ -79,3 +79,39 @@ def test_concurrent_saves_from_several_processes_all_survive(hermetic: Path, tmp
     assert agencies == {f"Agency {n} {i}" for n in range(PROCESSES) for i in range(EACH)}
     assert len(list(store.snapshots_dir.iterdir())) == 1
     assert [p.name for p in hermetic.rglob(".*")] == []  # no temp file left behind
+
+
+def test_a_result_open_in_an_interview_is_not_deleted_under_it(hermetic: Path) -> None:
+    """`delete` takes the result's lock: while another prepkit has the assessment open (a `resume` in
+    another terminal), deleting is refused, since that prepkit's next save would bring the file back."""
+    from prepkit.results.lock import Busy
+    from resultkit import save_result
+
+    store = Store(hermetic)
+    result, path = save_result(store, drop=("planning-policy",))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(hermetic), result.id], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(Busy, match="open in another prepkit"):
+            store.delete(result.id)
+        assert path.is_file()
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    store.delete(result.id)
+    assert not path.exists()
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from prepkit.results.store import Store
+lock = Store(Path(sys.argv[1])).lock(sys.argv[2])
+lock.acquire()
+print("locked", flush=True)
+time.sleep(60)
+"""

@@ -261,10 +261,14 @@ class Store:
         if not _ID.match(result_id) or not path.is_file():
             raise UsageError(f"no result with the id '{result_id}' in {self.results_dir}; `prepkit history` lists them")
         self.ready_for_writing()
+        lock = self.lock(result_id)
+        lock.acquire()  # Busy while an interview has it open: its next save would bring the file back
         try:
             path.unlink()
         except OSError as error:
             raise SystemRefusal.of(error, path) from None
+        finally:
+            lock.release()
         return path
 
     def import_file(self, path: Path) -> tuple[Result, Path, bool]:
