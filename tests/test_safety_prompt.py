@@ -61,6 +61,17 @@ def test_read_line_asks_again_until_the_text_can_be_saved(monkeypatch: pytest.Mo
     assert shown.count("nothing was taken") == 2 and "not valid UTF-8" in shown
 
 
+def test_line_breaks_are_kept_only_where_a_note_is_typed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pasted block: its line breaks (CR LF, CR or LF) become line feeds in a note; a name or an
+    answer is one line, so a block there is refused and asked again."""
+    out = Console(file=io.StringIO(), width=80, no_color=True)
+    typed(monkeypatch, "first\r\nsecond\rthird\n")
+    assert read_line(out, "Note: ", multiline=True) == "first\nsecond\nthird"
+    typed(monkeypatch, "Riverbend PD\nno\n3", "Riverbend PD\n")
+    assert read_line(out, "Agency name: ") == "Riverbend PD"
+    assert out.file.getvalue().count("That text has line breaks") == 1  # type: ignore[attr-defined]
+
+
 def test_read_line_returns_none_at_end_of_input(monkeypatch: pytest.MonkeyPatch) -> None:
     typed(monkeypatch, EOFError())
     assert read_line(Console(file=io.StringIO()), "Note: ") is None

@@ -48,6 +48,39 @@ def saved(store: Path) -> list[tuple[Path, dict[str, object]]]:
     return [(p, json.loads(p.read_text())) for p in sorted((store / "results").glob("*.json"))]
 
 
+# A terminal sends pasted text between these markers only while the program asked for it (PASTE_ON).
+PASTE_ON, PASTE_START, PASTE_END = "\x1b[?2004h", "\x1b[200~", "\x1b[201~"
+
+
+def test_a_pasted_block_is_one_note_and_never_answers_the_questions_after_it(tmp_path: Path) -> None:
+    """A note of three lines pasted at the note prompt: without bracketed paste its second line became
+    the evidence and its third ("3") answered the question "Fully in place". Now the block is one note
+    (its line breaks kept), and the same block pasted at the answer prompt is refused."""
+    pytest.importorskip("readline")
+    store = tmp_path / "store"
+    child = begin(store)
+    child.sendline("/c")
+    child.expect_exact(PASTE_ON)  # as a terminal would, paste in brackets only when asked to
+    child.expect_exact("Note")
+    block = "Ask the county EM\rno\r3\r"  # a terminal sends a pasted line break as Enter's CR
+    child.send(f"{PASTE_START}{block}{PASTE_END}")
+    child.send("\r")
+    child.expect_exact("Evidence")
+    child.sendline("")
+    child.expect_exact("Note and evidence saved; they join your answer")
+    child.expect_exact(PASTE_ON)
+    child.expect_exact("Answer: ")
+    child.send(f"{PASTE_START}{block}{PASTE_END}")
+    child.send("\r")
+    child.expect_exact("That text has line breaks (pasted?); nothing was taken, type one line.")
+    child.expect_exact("Answer: ")
+    child.sendline("/q")
+    child.expect(pexpect.EOF)
+    [(_, result)] = saved(store)
+    assert isinstance(result["answers"], dict) and "planning-policy" not in result["answers"]
+    assert result["drafts"] == {"planning-policy": {"note": "Ask the county EM\nno\n3", "evidence": None}}
+
+
 def test_an_arrow_key_in_a_note_edits_the_line_and_resume_still_works(tmp_path: Path) -> None:
     pytest.importorskip("readline")
     store = tmp_path / "store"

@@ -81,9 +81,9 @@ class Screen:
 
     # ----- reading -----
 
-    def read(self, prompt: str, limit: int = MAX_NOTE) -> str | None:
+    def read(self, prompt: str, limit: int = MAX_NOTE, *, multiline: bool = False) -> str | None:
         """One typed line that can be saved (see prompt_input), or None when input ends (Ctrl-D)."""
-        return read_line(self.out, prompt, limit=limit)
+        return read_line(self.out, prompt, limit=limit, multiline=multiline)
 
     def ask_text(self, label: str, default: str | None, *, required: bool = False) -> str | None:
         shown = f"{label} [{default}]: " if default else f"{label}: "
@@ -130,7 +130,8 @@ class Screen:
             if where != drawn:
                 self.draw(interview)
                 drawn = where
-            line = self.read(self.prompt(interview))
+            free_text = interview.mode in (Mode.NOTE, Mode.EVIDENCE, Mode.NA_REASON)
+            line = self.read(self.prompt(interview), multiline=free_text)
             if line is None:
                 interview.quit()
                 break

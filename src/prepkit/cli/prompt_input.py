@@ -9,6 +9,7 @@ the limit for what is asked (`content.models` holds the limits).
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from functools import cache
@@ -27,9 +28,16 @@ _ANSI = re.compile(r"(\x1b\[[0-9;]*m)")
 def line_editing() -> bool:
     """Turn on readline line editing (arrow keys, history) if the platform has it; whether it is on."""
     try:
-        import readline  # noqa: F401  (importing it is what makes input() edit lines)
+        import readline  # importing it is what makes input() edit lines
     except ImportError:
         return False
+    # Python turns readline's bracketed paste off (for its own interpreter). On, a pasted block of
+    # several lines arrives as one line to edit and confirm with Enter; off, its second and third
+    # lines were taken as the answers to the next prompts ("3" answered "Fully in place").
+    # Not on a dumb terminal (TERM=dumb, as --plain's users and screen readers' set-ups have), which
+    # would show the escape sequences that ask for it.
+    if "libedit" not in (readline.__doc__ or "") and os.environ.get("TERM", "dumb") not in ("", "dumb"):
+        readline.parse_and_bind("set enable-bracketed-paste on")
     return True
 
 
@@ -56,8 +64,13 @@ def _prompt_text(out: Console, prompt: str) -> str:
     return _ANSI.sub("\x01\\1\x02", rendered) if line_editing() and sys.stdin.isatty() else rendered
 
 
-def read_line(out: Console, prompt: str, *, limit: int = MAX_NOTE) -> str | None:
-    """One typed line that can be saved, asking again until it can; None when input ends (Ctrl-D)."""
+def read_line(out: Console, prompt: str, *, limit: int = MAX_NOTE, multiline: bool = False) -> str | None:
+    """One typed line that can be saved, asking again until it can; None when input ends (Ctrl-D).
+
+    A pasted block keeps its line breaks (as line feeds, without the last one) where multiline text
+    belongs (a note, evidence, an N/A reason); anywhere else it is refused, since a name or an answer
+    is one line.
+    """
     line_editing()
     while True:
         try:
@@ -67,6 +80,10 @@ def read_line(out: Console, prompt: str, *, limit: int = MAX_NOTE) -> str | None
             return None
         except UnicodeDecodeError:
             out.print(Text("That text is not valid UTF-8 (check the terminal's encoding); type it again.", "yellow"))
+            continue
+        line = line.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")  # pasted from any system
+        if "\n" in line and not multiline:
+            out.print(Text("That text has line breaks (pasted?); nothing was taken, type one line.", "yellow"))
             continue
         problem = text_problem(line, limit)
         if problem is None:
