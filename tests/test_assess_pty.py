@@ -179,6 +179,33 @@ def test_a_note_typed_before_any_answer_survives_quit_and_resume(hermetic: Path)
     assert "drafts" not in saved  # none left: the file is as it always was
 
 
+def test_a_draft_for_a_question_that_stops_applying_is_not_kept_when_finished(hermetic: Path) -> None:
+    """A note typed for a schools question, then the profile says there are no schools: the finished
+    result has every question that applies answered, and no drafts (as no answers to the others)."""
+    child = start(hermetic)
+    answer(child, "Profile 1/2", "1")
+    answer(child, "Profile 2/2", "1")
+    for heading in ("Planning 1/4", "Planning 2/4", "Planning 3/4", "Planning 4/4"):
+        answer(child, heading, "1")
+    answer(child, "Schools 1/2", "/c")
+    child.expect_exact("Note (Enter for none): ")
+    child.sendline("ask the district")
+    child.expect_exact("Evidence")
+    child.sendline("")
+    child.expect_exact("they join your answer when you give one")
+    child.expect(r"Answer( \[[^\]]*\])?: ")
+    child.sendline("/g 0")  # the profile: there are no schools after all
+    answer(child, "Profile 1/2", "2")
+    child.expect_exact("takes out")
+    answer(child, "Profile 2/2", "")
+    for heading in ("Training 1/3", "Training 2/3", "Training 3/3"):
+        answer(child, heading, "1")
+    finish(child)
+    [result] = results(hermetic)
+    assert result["status"] == "complete" and "drafts" not in result
+    assert not any(qid.startswith("schools-") for qid in result["answers"])
+
+
 def test_quit_then_resume_and_assess_offers_to_continue(hermetic: Path) -> None:
     child = start(hermetic)
     answer(child, "Profile 1/2", "2")

@@ -384,7 +384,9 @@ def _interview(autosave: Autosave, wanted: ReportRequest, screen: Screen) -> Non
         return session_provenance(to_confirm, answers, interview.seen, earlier) if rerun else None
 
     def save(answers: dict[str, Answer], complete: bool = False) -> Path:
-        drafts = interview.saved_drafts()
+        # finished, every question that applies has its answer: a draft left belongs to one that does
+        # not apply, and goes with the answers to such questions (final_answers)
+        drafts = {} if complete else interview.saved_drafts()
         return _save(autosave, answers, complete=complete, provenance=provenance(answers), drafts=drafts)
 
     def save_progress() -> None:
