@@ -123,7 +123,9 @@ def test_note_and_evidence_before_and_after_answering(drill: Questionnaire) -> N
     iv.handle("2")
     assert iv.answers["planning-policy"] == Answer(kind="value", value=2, note="draft only", evidence="binder")
     assert iv.saved_drafts() == {}  # it joined the answer
-    feed(iv, "/b", "/c", "", "-")  # Enter keeps the note, '-' clears the evidence
+    cleared = feed(iv, "/s", "/c", "-", "-")[-1]  # a draft for the next question, cleared at once
+    assert cleared.message == "No note or evidence now." and iv.saved_drafts() == {}
+    feed(iv, "/b", "/b", "/c", "", "-")  # Enter keeps the note, '-' clears the evidence
     assert iv.answers["planning-policy"].note == "draft only"
     assert iv.answers["planning-policy"].evidence is None
     assert current_id(iv) == "planning-policy"

@@ -558,7 +558,10 @@ class Interview:
         new = (self._pending_note, _edited(evidence, text))
         self._pending_note = None
         self.mode = Mode.QUESTION
-        if self._keep_note(item, new):
+        on_answer = self._keep_note(item, new)
+        if new == (None, None):
+            return Event("noted", item.id, "No note or evidence now.", changed=True)
+        if on_answer:
             return Event("noted", item.id, "Note and evidence saved with your answer.", changed=True)
         return Event(
             "noted", item.id, "Note and evidence saved; they join your answer when you give one.", changed=True
