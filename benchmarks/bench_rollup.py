@@ -24,8 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from prepkit.content.models import Questionnaire
-from prepkit.content.questionnaire import content_hash
+from prepkit.content.models import Questionnaire, content_hash
 from prepkit.results.model import snapshot_of
 
 DOMAINS = 10

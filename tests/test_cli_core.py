@@ -151,7 +151,7 @@ def test_scoring_an_answers_file_loads_no_store_code_and_no_content_hash() -> No
     questionnaire's content hash (worked out when first asked for): both cost time at 10,000 questions."""
     code = (
         "import sys; from prepkit.cli import app; from typer.testing import CliRunner; "
-        "import prepkit.content.questionnaire as q; calls = []; real = q.content_hash; "
+        "import prepkit.content.models as q; calls = []; real = q.content_hash; "
         "q.content_hash = lambda *a: calls.append(1) or real(*a); "
         f"r = CliRunner().invoke(app, ['score', {str(PACK / 'answers.yaml')!r}, '--json']); "
         "print(r.exit_code, sorted(m for m in sys.modules if m.startswith('prepkit.results')), len(calls))"

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import run_prepkit
-from prepkit.content.models import Answer, Questionnaire
-from prepkit.content.questionnaire import content_hash
+from prepkit.content.models import Answer, Questionnaire, content_hash
 from prepkit.history.compare import Delta, compare, comparison_json, match_questions
 from prepkit.results.store import Store
 from prepkit.scoring import score

@@ -10,13 +10,13 @@ from conftest import PACK, run_prepkit
 from prepkit.assess.rerun import (
     merge_rerun,
     prefill_from,
-    provenance_counts,
     provenance_of,
     save_answers_as_result,
 )
 from prepkit.content.models import Answer
 from prepkit.content.questionnaire import load_questionnaire
 from prepkit.errors import ContentError, UsageError
+from prepkit.results.model import provenance_counts
 from prepkit.results.store import Store
 from resultkit import HISTORY, V2_QUESTIONNAIRE, make_result, save_result
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from prepkit.content.answers import load_answers
-from prepkit.content.models import Answer, Questionnaire
-from prepkit.content.questionnaire import content_hash, load_questionnaire
+from prepkit.content.models import Answer, Questionnaire, content_hash
+from prepkit.content.questionnaire import load_questionnaire
 from prepkit.results.model import Result, Snapshot, result_json, snapshot_of
 
 HERE = Path(__file__).parent

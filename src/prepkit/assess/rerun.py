@@ -133,14 +133,6 @@ def confirmable(result: Result) -> dict[str, Answer]:
     }
 
 
-def provenance_counts(result: Result) -> dict[Provenance, int]:
-    """How many answers were answered, reverified, changed and carried (unseen) in a rerun."""
-    counts: dict[Provenance, int] = {"answered": 0, "reverified": 0, "changed": 0, "carried": 0}
-    for qid in result.answers:
-        counts[result.provenance.get(qid, "answered")] += 1
-    return counts
-
-
 def resolve_previous(store: Store, ref: str | Result, questionnaire_id: str, agency: str | None) -> Result:
     """The result a rerun starts from: given, named by path or id, or `previous`/`latest` (the latest
     complete result of this agency and questionnaire)."""

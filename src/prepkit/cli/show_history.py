@@ -6,12 +6,11 @@ from rich.table import Table
 from rich.text import Text
 
 from prepkit import console
-from prepkit.assess.rerun import provenance_counts
 from prepkit.cli.long_table import print_long_table
 from prepkit.cli.show import fmt, level_label
 from prepkit.history.compare import Comparison, Delta
 from prepkit.history.timeline import Entry, Row, sparkline, trends
-from prepkit.results.model import same_agency
+from prepkit.results.model import provenance_counts, same_agency
 from prepkit.results.store import Store
 from prepkit.scoring import QuestionScore
 

@@ -7,7 +7,10 @@ references, skip logic) live in `checks.py`, where each problem keeps its own po
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, WithJsonSchema
@@ -183,12 +186,10 @@ class Questionnaire(Strict):
 
     @property
     def content_hash(self) -> str:
-        """The hash a result records (content.questionnaire.content_hash), worked out when first asked
-        for: scoring or validating a questionnaire never needs it. A loaded questionnaire is never
-        changed afterwards, so computing it late gives what computing it at load time would."""
+        """The hash a result records (content_hash below), worked out when first asked for: scoring or
+        validating a questionnaire never needs it. A loaded questionnaire is never changed afterwards,
+        so computing it late gives what computing it at load time would."""
         if not self._content_hash:
-            from prepkit.content.questionnaire import content_hash
-
             self._content_hash = content_hash(self, self._library)
         return self._content_hash
 
@@ -270,3 +271,32 @@ class Answer(Strict):
     choice: str | None = None
     note: str | None = None
     evidence: str | None = None
+
+
+HASH_PREFIX = "sha256r:"  # questionnaire and referenced resources (spec 5, revision 2)
+LEGACY_HASH_PREFIX = "sha256:"  # questionnaire only: results saved before revision 2
+
+
+def content_hash(questionnaire: Questionnaire, resources: Mapping[str, Resource]) -> str:
+    """A hash of what scoring and reporting depend on, independent of YAML formatting.
+
+    It covers every resource entry the questionnaire references, so that a result cannot carry
+    other resource links under the hash of a known questionnaire.
+    """
+    payload = json.dumps(
+        {
+            "questionnaire": questionnaire.model_dump(mode="json"),
+            "resources": {
+                rid: resources[rid].model_dump(mode="json") for rid in questionnaire.resource_ids() if rid in resources
+            },
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return HASH_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
+
+
+def legacy_content_hash(questionnaire: Questionnaire) -> str:
+    """The hash results recorded before revision 2: the questionnaire alone."""
+    payload = json.dumps(questionnaire.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return LEGACY_HASH_PREFIX + hashlib.sha256(payload.encode()).hexdigest()

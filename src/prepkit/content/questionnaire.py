@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -66,35 +63,6 @@ def questionnaire_from_document(doc: Document) -> Questionnaire:
     questionnaire._library = {rid: library[rid] for rid in questionnaire.resource_ids()}
     questionnaire._source = str(doc.path)
     return questionnaire
-
-
-HASH_PREFIX = "sha256r:"  # questionnaire and referenced resources (spec 5, revision 2)
-LEGACY_HASH_PREFIX = "sha256:"  # questionnaire only: results saved before revision 2
-
-
-def content_hash(questionnaire: Questionnaire, resources: Mapping[str, Resource]) -> str:
-    """A hash of what scoring and reporting depend on, independent of YAML formatting.
-
-    It covers every resource entry the questionnaire references, so that a result cannot carry
-    other resource links under the hash of a known questionnaire.
-    """
-    payload = json.dumps(
-        {
-            "questionnaire": questionnaire.model_dump(mode="json"),
-            "resources": {
-                rid: resources[rid].model_dump(mode="json") for rid in questionnaire.resource_ids() if rid in resources
-            },
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-    )
-    return HASH_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
-
-
-def legacy_content_hash(questionnaire: Questionnaire) -> str:
-    """The hash results recorded before revision 2: the questionnaire alone."""
-    payload = json.dumps(questionnaire.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return LEGACY_HASH_PREFIX + hashlib.sha256(payload.encode()).hexdigest()
 
 
 def load_questionnaire(path: Path) -> Questionnaire:

@@ -22,7 +22,7 @@ from prepkit.gcpause import paused
 from prepkit.history.compare import Comparison, compare
 from prepkit.results.gate import applicability_read, questionnaire_of
 from prepkit.results.index import Header
-from prepkit.results.model import Approval, Result, agency_key
+from prepkit.results.model import Approval, Result, agency_key, provenance_counts
 from prepkit.results.store import Store
 from prepkit.scoring import Scorecard, Scorer, score, shown_score
 
@@ -145,7 +145,6 @@ def history_rows(
     A truncated, corrupt or foreign file never stops the others from being read: it is returned as
     an error for the caller to name in a warning, and left untouched.
     """
-    from prepkit.assess.rerun import provenance_counts
     from prepkit.results.approval import approval_state
 
     candidates, skipped = _candidates(store, agency, questionnaire)

@@ -22,8 +22,7 @@ from pydantic import ValidationError
 
 from prepkit.content.answers import AnswerRule, answer_rules, answers_allowed
 from prepkit.content.applicability import applicability, conditional_ids
-from prepkit.content.models import Answer, Questionnaire
-from prepkit.content.questionnaire import HASH_PREFIX, LEGACY_HASH_PREFIX, legacy_content_hash
+from prepkit.content.models import HASH_PREFIX, LEGACY_HASH_PREFIX, Answer, Questionnaire, legacy_content_hash
 from prepkit.content.validation import problems_from
 from prepkit.content.yamlio import Document, Loc, control_character_message, load_yaml, read_text
 from prepkit.errors import ContentError, file_problem

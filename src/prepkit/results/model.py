@@ -35,7 +35,7 @@ class Snapshot(Loose):
     resources: dict[str, Resource] = Field(default_factory=dict)
 
     def content_hash(self) -> str:
-        from prepkit.content.questionnaire import content_hash
+        from prepkit.content.models import content_hash
 
         return content_hash(self.questionnaire, self.resources)
 
@@ -121,6 +121,14 @@ class Result(Loose):
     timezone: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_+:/-]{1,64}$")
     # Notes typed for questions without an answer (see Draft); written only when there are some.
     drafts: dict[str, Draft] = Field(default_factory=dict)
+
+
+def provenance_counts(result: Result) -> dict[Provenance, int]:
+    """How many answers were answered, reverified, changed and carried (unseen) in a rerun."""
+    counts: dict[Provenance, int] = {"answered": 0, "reverified": 0, "changed": 0, "carried": 0}
+    for qid in result.answers:
+        counts[result.provenance.get(qid, "answered")] += 1
+    return counts
 
 
 def agency_key(name: str) -> str:
