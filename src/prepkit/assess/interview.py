@@ -211,6 +211,12 @@ class Interview:
     def _set_applies(self, applies: dict[str, bool]) -> None:
         self._applies = applies
         self._applicable = [item for item in self.items if applies[item.id]]
+        self._applicable_profile = [item for item in self._applicable if item.is_profile]
+        scored = [item for item in self._applicable if not item.is_profile]
+        # progress, kept up to date by _record between recomputations (every answer would otherwise
+        # walk the questionnaire: a 10,000-question interview took 3.5 ms an answer)
+        self._scored_total = len(scored)
+        self._scored_answered = sum(item.id in self.answers for item in scored)
         self._section_count: dict[int, int] = {}
         self._section_number: dict[int, int] = {}
         for item in self._applicable:
@@ -262,11 +268,17 @@ class Interview:
         """Whether item's scale differs from the applicable scored question before it."""
         if not isinstance(item.question, Question):
             return False
-        before = [i for i in self.applicable() if i.index < item.index and isinstance(i.question, Question)]
-        if not before:
+        # the nearest applicable scored question before item: a step or two back, not a walk of all
+        previous = next(
+            (
+                i.question
+                for i in reversed(self.items[: item.index])
+                if isinstance(i.question, Question) and self._applies[i.id]
+            ),
+            None,
+        )
+        if previous is None:
             return False
-        previous = before[-1].question
-        assert isinstance(previous, Question)
         return self.q.scale_of(previous) is not self.q.scale_of(item.question)
 
     def answer_text(self, item: Item, answer: Answer | None = None) -> str | None:
@@ -306,9 +318,9 @@ class Interview:
         return [item for item in self.applicable() if item.id not in self.answers]
 
     def progress(self) -> tuple[int, int]:
-        """(answered, applicable) over the scored questions that apply (the profile is counted on its own)."""
-        scored = [item for item in self._applicable if not item.is_profile]  # as content.applicability.answered_count
-        return sum(item.id in self.answers for item in scored), len(scored)
+        """(answered, applicable) over the scored questions that apply (the profile is counted on its own,
+        as content.applicability.answered_count)."""
+        return self._scored_answered, self._scored_total
 
     def rerun_progress(self) -> tuple[int, int, int]:
         """In a rerun: (confirmed or changed, carried over and not yet seen, applicable)."""
@@ -318,11 +330,11 @@ class Interview:
         return confirmed, len(answered) - confirmed, len(applicable)
 
     def profile_done(self) -> bool:
-        return all(item.id in self.answers for item in self.applicable() if item.is_profile)
+        return all(item.id in self.answers for item in self._applicable_profile)
 
     def scored_count(self) -> int:
         """The scored questions that apply (the profile aside)."""
-        return sum(not item.is_profile for item in self.applicable())
+        return self._scored_total
 
     def section_number(self, item: Item) -> int:
         """0 for the profile, else the domain's number in questionnaire order (as in the outline)."""
@@ -385,7 +397,8 @@ class Interview:
         """Whether item is the last applicable question of its domain (profile excluded)."""
         if item.domain is None or not self._applies[item.id]:
             return False
-        return not any(i.domain is item.domain and i.index > item.index for i in self.applicable())
+        following = next((i for i in self.items[item.index + 1 :] if self._applies[i.id]), None)
+        return following is None or following.domain is not item.domain
 
     def saved_answers(self) -> dict[str, Answer]:
         """Every answer given, in questionnaire order: what an in-progress result keeps."""
@@ -772,6 +785,8 @@ class Interview:
         self._undo.append(_Step(item.index, previous, list(self.route), self.back_to, self.revisiting))
         profile_was_done = self.profile_done()
         self.answers[item.id] = self._with_notes(item, answer, previous)
+        if previous is None and not item.is_profile and self._applies[item.id]:
+            self._scored_answered += 1  # recounted by _set_applies whenever that runs below
         self.skipped.discard(item.id)
         before: set[str] = set()
         after: set[str] = set()
