@@ -59,11 +59,7 @@ _RESOLVERS_BY_FIRST: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 }
 if None in _Yaml12Loader.yaml_implicit_resolvers or _Yaml12Loader.yaml_path_resolvers:  # what _resolve skips
     raise RuntimeError("this PyYAML has wildcard or path resolvers; prepkit's resolver does not apply them")
-_DEFAULT_TAGS = {
-    yaml.ScalarNode: _STR_TAG,
-    yaml.SequenceNode: "tag:yaml.org,2002:seq",
-    yaml.MappingNode: "tag:yaml.org,2002:map",
-}
+_DEFAULT_TAGS = {yaml.ScalarNode: _STR_TAG, yaml.SequenceNode: _SEQ_TAG, yaml.MappingNode: _MAP_TAG}
 
 
 def _resolve(_loader: object, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
