@@ -253,6 +253,23 @@ def test_review_marks_the_rest_unknown_but_never_a_profile_question(drill: Quest
     assert score(drill, iv.final_answers()).complete
 
 
+def test_one_undo_takes_back_everything_mark_marked(drill: Questionnaire) -> None:
+    """/mark by mistake marked every unanswered question don't know, and /z could not take it back."""
+    iv = Interview(drill)
+    feed(iv, "1", "1", "/c", "ask the county", "", *["/s"] * 8)
+    while iv.mode is not Mode.REVIEW:
+        iv.handle("/s")
+    before = {item.id for item in iv.pending()}
+    assert len(before) > 3
+    iv.handle("/mark")
+    assert iv.pending() == [] and iv.answers["planning-policy"].note == "ask the county"
+    event = iv.handle("/z")
+    assert event.kind == "undone" and f"{len(before)} questions marked don't know" in event.message
+    assert iv.mode is Mode.REVIEW and {item.id for item in iv.pending()} == before
+    assert iv.saved_drafts() == {"planning-policy": ("ask the county", None)}  # the note is kept
+    assert iv.handle("/z").kind == "undone"  # then the answers before it, one by one
+
+
 def test_back_from_the_review_returns_to_the_last_question(drill: Questionnaire) -> None:
     q = load_questionnaire(PACK / "mini.yaml")
     iv = Interview(q)

@@ -149,6 +149,7 @@ class _Step:
     route: list[int]
     back_to: int | Literal["review"] | None
     revisiting: bool
+    marked: tuple[int, ...] = ()  # /mark: every question it marked don't know, undone together
 
 
 def option_keys(values: list[float]) -> list[str]:
@@ -698,12 +699,18 @@ class Interview:
         if not self._undo:
             return Event("invalid", self.current.id if self.current else None, "There is no answer to undo.")
         step = self._undo.pop()
+        if step.marked:
+            for index in step.marked:
+                self._take_back(self.items[index])
+            self._set_applies(applicability(self.q, self.answers))
+            self.route, self.back_to, self.revisiting = list(step.route), step.back_to, step.revisiting
+            self._go(None)  # back to the review, where /mark was typed
+            marked = _count(len(step.marked), "question")
+            return Event("undone", message=f"Undone: {marked} marked don't know are unanswered again.", changed=True)
         item = self.items[step.index]
         taken = self.answer_text(item) or "no answer"
         if step.before is None:
-            undone = self.answers.pop(item.id, None)
-            if undone is not None and (undone.note or undone.evidence) and undone.kind != "na":
-                self._drafts[item.id] = (undone.note, undone.evidence)  # typed words outlive the answer
+            self._take_back(item)
         else:
             self.answers[item.id] = step.before
         self._set_applies(applicability(self.q, self.answers))
@@ -712,6 +719,12 @@ class Interview:
         self._go(item.index)
         restored = self.answer_text(item) or "no answer"
         return Event("undone", item.id, f"Undone: {taken}; back to {restored}.", changed=True)
+
+    def _take_back(self, item: Item) -> None:
+        """Remove item's answer; a note or evidence it carried becomes a draft again."""
+        undone = self.answers.pop(item.id, None)
+        if undone is not None and (undone.note or undone.evidence) and undone.kind != "na":
+            self._drafts[item.id] = (undone.note, undone.evidence)  # typed words outlive the answer
 
     # ----- the review -----
 
@@ -755,6 +768,8 @@ class Interview:
         scored = [item for item in pending if not item.is_profile]
         if not scored:
             return Event("invalid", message="No unanswered question to mark.")
+        marked = tuple(item.index for item in scored)
+        self._undo.append(_Step(marked[0], None, list(self.route), self.back_to, self.revisiting, marked))
         for item in scored:
             self.answers[item.id] = self._with_notes(item, Answer(kind="unknown"), None)
         self._set_applies(applicability(self.q, self.answers))
