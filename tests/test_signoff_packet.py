@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import warnings
@@ -74,6 +75,13 @@ def test_sign_refuses_bad_input(hermetic: Path) -> None:
     assert invoke("sign", result.id, "--name", "A\x1b[31m", "--title", "B")[0] == 2
     assert invoke("sign", result.id, "--name", "  ", "--title", "B")[0] == 2
     assert invoke("sign", "no-such-result", "--name", "A", "--title", "B")[0] == 2
+    # a typo in the date: an approval cannot precede the assessment nor come from the future
+    code, _, err = invoke("sign", result.id, "--name", "A", "--title", "B", "--date", "2026-11-24")
+    assert code == 2 and f"is before the assessment it approves ({result.date})" in err
+    tomorrow = (dt.datetime.now().astimezone().date() + dt.timedelta(days=1)).isoformat()
+    code, _, err = invoke("sign", result.id, "--name", "A", "--title", "B", "--date", tomorrow)
+    assert code == 2 and "is in the future" in err
+    assert Store(hermetic).load(Store(hermetic).path_of(result.id)).approval is None
 
 
 def test_old_results_without_approval_still_read(hermetic: Path) -> None:

@@ -60,7 +60,12 @@ def sign(result: Result, name: str, title: str, date: dt.date | None = None, now
     if result.status != "complete":
         raise UsageError(f"result {result.id} is not complete; only a complete assessment can be signed")
     when = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    approval = Approval(
-        name=name, title=title, date=date or when.astimezone().date(), signed_at=when, fingerprint=fingerprint(result)
-    )
+    today = when.astimezone().date()
+    date = date or today
+    # a typo guard: an approval is given after the assessment and not later than today
+    if date < result.date:
+        raise UsageError(f"--date {date} is before the assessment it approves ({result.date})")
+    if date > today:
+        raise UsageError(f"--date {date} is in the future (today is {today})")
+    approval = Approval(name=name, title=title, date=date, signed_at=when, fingerprint=fingerprint(result))
     return result.model_copy(update={"approval": approval})
