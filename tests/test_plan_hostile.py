@@ -91,6 +91,31 @@ def test_csv_import_refuses(
     refused(runner, store, write_csv(tmp_path / "edited.csv", rows), row, number, message)
 
 
+def test_csv_due_before_start_and_an_overlong_note(runner: CliRunner, store: Path, tmp_path: Path) -> None:
+    rows = csv_rows(export(runner, store, tmp_path / "plan.csv"))
+    set_cell(rows, 2, "start", "2027-01-01")
+    set_cell(rows, 2, "due", "2026-06-01")
+    refused(runner, store, write_csv(tmp_path / "dates.csv", rows), 2, 11, "due 2026-06-01 is before the start")
+    rows = csv_rows(tmp_path / "plan.csv")
+    set_cell(rows, 3, "note", "x" * 4001)
+    refused(runner, store, write_csv(tmp_path / "long.csv", rows), 3, 14, "at most 4,000 characters")
+
+
+def test_plan_set_refuses_the_same_and_echoes_long_text_cut_short(
+    runner: CliRunner, store: Path, tmp_path: Path
+) -> None:
+    plan_file = next((store / "plans").glob("*.json"))
+    item = csv_rows(export(runner, store, tmp_path / "plan.csv"))[1][0]
+    before = plan_file.read_bytes()
+    for args in (["--start", "2027-01-01", "--due", "2026-06-01"], ["--owner", "x" * 201]):
+        result = runner.invoke(app, ["plan", "set", item, *args, "--store", str(store)])
+        assert result.exit_code == 2, result.output
+        assert plan_file.read_bytes() == before
+    result = runner.invoke(app, ["plan", "set", item, "--note", "y" * 300, "--store", str(store)])
+    assert result.exit_code == 0
+    assert "... (300 characters)'" in result.stderr and "y" * 81 not in result.stderr
+
+
 def test_all_errors_are_reported_not_just_the_first(runner: CliRunner, store: Path, tmp_path: Path) -> None:
     rows = csv_rows(export(runner, store, tmp_path / "plan.csv"))
     set_cell(rows, 2, "due", "tomorrow")

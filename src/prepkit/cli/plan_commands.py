@@ -172,7 +172,7 @@ def set_command(
         message(f"{found.item}: nothing changed")
         return
     for change in changes:
-        message(f"{found.item}: {change.field} {change.old!r} -> {change.new!r}")
+        message(f"{found.item}: {change.text()}")
 
 
 @plan_app.command(
@@ -259,4 +259,4 @@ def import_command(
     for entry in imported:
         for change in entry.changes:
             if change.field != "status_date":
-                message(f"  {entry.item}: {change.field} {change.old!r} -> {change.new!r}")
+                message(f"  {entry.item}: {change.text()}")

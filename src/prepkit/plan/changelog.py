@@ -63,5 +63,5 @@ def describe(entry: LogEntry) -> str:
     """One line: `2027-03-01 14:02 +0100  plan set by ames: status open -> done; owner '' -> 'Lt. Ames'`."""
     head = f"{entry.at:%Y-%m-%d %H:%M %z}  {entry.source}" + (f" by {entry.by}" if entry.by else "")
     parts = [entry.message] if entry.message else []
-    parts += [f"{c.field} {c.old!r} -> {c.new!r}" for c in entry.changes]
+    parts += [c.text() for c in entry.changes]
     return head + (": " + "; ".join(parts) if parts else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from prepkit.content.models import MAX_NAME, MAX_NOTE
 from prepkit.plan.changelog import record, shown
 from prepkit.plan.model import EDITABLE, ELEMENTS, STATUSES, Change, Item, Plan
 
@@ -13,7 +14,16 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class BadValue(ValueError):
-    """A value that a column does not accept; the message says what is allowed."""
+    """A value that a column does not accept; the message says what is allowed. column: the one at
+    fault when the value was checked against another one (a due date before the start)."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+# Longest text a column takes, as for an answer's note and a name (content.models).
+TEXT_LIMITS = {"action": MAX_NOTE, "note": MAX_NOTE, "owner": MAX_NAME}
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -46,6 +56,9 @@ def check(column: str, text: str) -> object:
         if text and text not in ELEMENTS:
             raise BadValue(f"element '{text}' is not one of: {', '.join(ELEMENTS)} (or empty)")
         return text
+    limit = TEXT_LIMITS.get(column)
+    if limit is not None and len(text) > limit:
+        raise BadValue(f"at most {limit:,} characters ({len(text):,} given)")
     return text
 
 
@@ -59,8 +72,12 @@ def changes_of(item: Item, values: dict[str, object]) -> list[Change]:
         if old == new:
             continue
         if column == "status" and new == "verified":
-            raise BadValue("only prepkit sets 'verified', when a newer assessment shows the gap closed")
+            raise BadValue("only prepkit sets 'verified', when a newer assessment shows the gap closed", "status")
         out.append(Change(field=column, old=shown(old), new=shown(new)))
+    start, due = values.get("start", item.start), values.get("due", item.due)
+    dated = {c.field for c in out} & {"start", "due"}  # checked when either changes, not on every edit
+    if dated and isinstance(start, dt.date) and isinstance(due, dt.date) and due < start:
+        raise BadValue(f"due {due} is before the start {start}", "due" if "due" in values else "start")
     return out
 
 

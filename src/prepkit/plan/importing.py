@@ -197,7 +197,8 @@ def check_sheet(path: Path, sheet: Sheet, plan: Plan, today: dt.date) -> list[tu
         try:
             changes_of(item, values)
         except BadValue as err:
-            problems.append(Problem(where, number, position["status"] + 1, f"'status': {err}"))
+            column = err.column or "status"
+            problems.append(Problem(where, number, position[column] + 1, f"'{column}': {err}"))
         wanted.append((item, values))
     if rows and unknown == rows:
         problems.insert(

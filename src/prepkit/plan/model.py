@@ -72,6 +72,10 @@ class Change(Strict):
     old: str
     new: str
 
+    def text(self) -> str:
+        """`owner '' -> 'Lt. Ames'`, as messages and the log show it (a long note cut short)."""
+        return f"{self.field} {_cut(self.old)!r} -> {_cut(self.new)!r}"
+
 
 class LogEntry(Strict):
     at: dt.datetime  # local time, with its offset
@@ -196,3 +200,7 @@ def summary_line(plan: Plan, today: dt.date) -> str:
     parts.append(f"{c['overdue']} overdue")
     total = len(plan.items)
     return f"{total} item{'' if total == 1 else 's'}: " + ", ".join(parts)
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"

@@ -61,11 +61,13 @@ def sign(result: Result, name: str, title: str, date: dt.date | None = None, now
         raise UsageError(f"result {result.id} is not complete; only a complete assessment can be signed")
     when = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     today = when.astimezone().date()
-    date = date or today
-    # a typo guard: an approval is given after the assessment and not later than today
+    # A typo guard: an approval comes after the assessment and not later than today. (An assessment
+    # dated ahead, as an answers file may be, is approved on its own date by default.)
+    latest = max(today, result.date)
+    date = date or latest
     if date < result.date:
         raise UsageError(f"--date {date} is before the assessment it approves ({result.date})")
-    if date > today:
+    if date > latest:
         raise UsageError(f"--date {date} is in the future (today is {today})")
     approval = Approval(name=name, title=title, date=date, signed_at=when, fingerprint=fingerprint(result))
     return result.model_copy(update={"approval": approval})
