@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from prepkit.content.validation import shown
+
 PLAN_FORMAT: Literal[1] = 1
 
 COLUMNS: tuple[str, ...] = (
@@ -74,7 +76,7 @@ class Change(Strict):
 
     def text(self) -> str:
         """`owner '' -> 'Lt. Ames'`, as messages and the log show it (a long note cut short)."""
-        return f"{self.field} {_cut(self.old)!r} -> {_cut(self.new)!r}"
+        return f"{self.field} {shown(self.old, 80)!r} -> {shown(self.new, 80)!r}"
 
 
 class LogEntry(Strict):
@@ -200,7 +202,3 @@ def summary_line(plan: Plan, today: dt.date) -> str:
     parts.append(f"{c['overdue']} overdue")
     total = len(plan.items)
     return f"{total} item{'' if total == 1 else 's'}: " + ", ".join(parts)
-
-
-def _cut(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
